@@ -65,3 +65,9 @@ class GoldFileError(ClaimcheckError):
 
 class StoreError(ClaimcheckError):
     code = "CC500"
+
+
+class ReportError(ClaimcheckError):
+    """A report that cannot be written, or a report file that cannot be read back."""
+
+    code = "CC600"
