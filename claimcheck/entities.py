@@ -1145,3 +1145,32 @@ def entity_spelling_variants(entity: Entity, token_similarity: float = 80.0) -> 
                 seen.add(key)
                 pairs.append((a, b))
     return pairs
+
+
+# --------------------------------------------------------------------------- descriptions
+
+_DEFINITE = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
+_AGE_ADJECTIVE = re.compile(r"\b\d{1,3}-year-old\b", re.IGNORECASE)
+
+
+def is_person_description(text: str) -> bool:
+    """Whether a noun phrase is a definite description of a person: "the 59-year-old
+    politician", "the newcomer", "the former minister" (not "the government")."""
+    text = text.strip()
+    if not _DEFINITE.match(text) or len(text.split()) > 8:
+        return False
+    if _AGE_ADJECTIVE.search(text):
+        return True
+    head = fold_name(text.split()[-1])
+    return head in ROLE_WORDS or head in OFFICES
+
+
+def resolve_description(
+    salience: Sequence[str], named_nearby: Iterable[str]
+) -> str | None:
+    """The person a definite description most likely refers to: the article's most
+    mentioned person (``salience``, most first) who is not already named in the same
+    sentence ("the 59-year-old politician ... while his rival, Ana Ruiz, ..." is not Ana
+    Ruiz)."""
+    nearby = set(named_nearby)
+    return next((p for p in salience if p not in nearby), None)

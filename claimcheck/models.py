@@ -324,8 +324,10 @@ class Report:
     entities: list[Entity]
     discrepancies: list[Discrepancy]
     problems: list[str] = field(default_factory=list)  # rejected files, with reasons
+    notes: list[str] = field(default_factory=list)  # accepted with a remark ("decoded as cp1252")
     config: dict[str, Any] = field(default_factory=dict)
     created: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def claim(self, claim_id: str) -> Claim:
         return self._claims_by_id[claim_id]

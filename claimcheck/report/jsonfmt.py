@@ -162,6 +162,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "claims": [claim_to_dict(c) for c in report.claims],
         "entities": [entity_to_dict(e) for e in report.entities],
         "problems": list(report.problems),
+        "notes": list(report.notes),
         "timings": to_jsonable(report.timings),
     }
 

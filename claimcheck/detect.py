@@ -1,0 +1,667 @@
+"""Find where sources disagree.
+
+Four detectors, each a pure function over one story's linked claims:
+
+* ``detect_numeric_conflicts`` — the same figure about the same holder, stated by two
+  outlets with intervals that do not overlap once hedges and rounding are allowed for;
+* ``detect_margin_conflicts`` — a margin word ("narrowly", "a landslide") against the
+  figures another outlet gives for the same contest;
+* ``detect_title_conflicts`` — one person given two offices that cannot be held at once;
+* ``detect_spelling_variants`` — one person whose name is spelled two ways.
+
+Comparisons are blocked by holder entity (and kind/unit of figure), so the work grows
+with the size of each block, never with all claims squared.  The guiding rule is
+precision: a pair is compared only when it is clearly about the same thing (same holder,
+same measure, same event anchor, same modality, similar wording); otherwise it is left
+alone, because an editor must read every line of the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from claimcheck.config import Config
+from claimcheck.entities import entity_spelling_variants, fold_name
+from claimcheck.models import (
+    Article,
+    Claim,
+    Discrepancy,
+    DiscrepancyKind,
+    Entity,
+    EntityMention,
+    Evidence,
+    Modality,
+    Quantity,
+    QuantityKind,
+    Severity,
+    Span,
+    Title,
+    TitleTense,
+)
+
+#: rowwise cosine similarity of two equally long lists of texts
+Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+
+
+def embedding_similarity(embed: Callable[[Sequence[str]], np.ndarray]) -> Similarity:
+    """Build a ``Similarity`` from an encoder returning unit vectors (``Embedder.encode``)."""
+
+    def similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        if not a:
+            return np.zeros(0)
+        vectors = embed(list(a) + list(b))
+        return np.einsum("ij,ij->i", vectors[: len(a)], vectors[len(a) :])
+
+    return similarity
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the detectors look at: one story's articles, linked claims and mentions."""
+
+    articles: Mapping[str, Article]
+    claims: Sequence[Claim]
+    entities: Sequence[Entity]
+    mentions: Mapping[str, Sequence[EntityMention]]  # per article, linked
+
+    def text(self, article_id: str, start: int, end: int) -> str:
+        return self.articles[article_id].text[start:end]
+
+    def sentence_text(self, claim: Claim) -> str:
+        return self.text(claim.article_id, claim.sentence.start, claim.sentence.end)
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+def stable_id(kind: DiscrepancyKind, *parts: str) -> str:
+    """An id that stays the same across runs for the same disagreement."""
+    digest = hashlib.sha1("\x1f".join([kind.value, *parts]).encode("utf-8")).hexdigest()
+    return f"{kind.value[:3]}-{digest[:12]}"
+
+
+def claim_evidence(
+    story: Story, claim: Claim, *, value: str | None = None, highlights: Iterable[Span] = ()
+) -> Evidence:
+    start, end = claim.start, claim.end
+    return Evidence(
+        file=claim.article_id,
+        start=start,
+        end=end,
+        text=story.text(claim.article_id, start, end),
+        speaker=claim.speaker.name,
+        value=value,
+        highlights=tuple(highlights),
+        claim_id=claim.id,
+    )
+
+
+def span_evidence(
+    story: Story, claim: Claim, span: Span, *, value: str | None = None, highlights: Iterable[Span] = ()
+) -> Evidence:
+    """Evidence that is a few words (a name, a title): the claim gives its context."""
+    return Evidence(
+        file=claim.article_id,
+        start=span.start,
+        end=span.end,
+        text=story.text(claim.article_id, span.start, span.end),
+        speaker=claim.speaker.name,
+        value=value,
+        highlights=tuple(highlights),
+        claim_id=claim.id,
+    )
+
+
+def claim_at(claims_by_article: Mapping[str, Sequence[Claim]], article_id: str, pos: int) -> Claim | None:
+    """The claim whose own span holds ``pos``, else the first claim of its sentence."""
+    in_sentence = None
+    for claim in claims_by_article.get(article_id, ()):
+        if any(s.start <= pos < s.end for s in claim.spans):
+            return claim
+        if in_sentence is None and claim.sentence.start <= pos < claim.sentence.end:
+            in_sentence = claim
+    return in_sentence
+
+
+# Words after a figure that say nothing about what it measures.
+_NOT_A_MEASURE = frozenset(
+    "a an the and or but by in on at to for from with while after before since as of than "
+    "that which who whom whose this these those its his her their our your is are was were "
+    "be been has have had will would could may might".split()
+)
+_MEASURE_RE = re.compile(r"\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?([A-Za-z][A-Za-z-]*)")
+
+
+def quantity_measure(q: Quantity, text_after: str) -> str | None:
+    """What a figure counts: the parser's reading, else the word right after it."""
+    if q.measure:
+        return _singular(q.measure.split()[-1].lower())
+    m = _MEASURE_RE.match(text_after)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return None if word in _NOT_A_MEASURE else _singular(word)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Held:
+    """A figure, the entity it is about, and where the words about it begin."""
+
+    quantity: Quantity
+    holder: str | None
+    frame_start: int
+
+
+def quantity_holders(claim: Claim, sentence_text: str | None = None) -> list[Held]:
+    """Pair each figure with the entity it is about.
+
+    The holder is named between the previous figure and this one ("A took 27% and B
+    about 24%" gives A and B): the claim's subject if it is there, else the last person,
+    else the last name.  A claim's first figure with no name before it falls back to
+    the claim's subject.  No mention in between means no holder: better unknown than
+    wrong, since a wrong holder makes a false conflict.  ``frame_start`` is where the
+    words that say what the figure is begin (just after the holder's name).
+    """
+    mentions = sorted((m for m in claim.entities if m.entity_id), key=lambda m: m.start)
+    out: list[Held] = []
+    window_start = claim.start
+    for i, q in enumerate(sorted(claim.quantities, key=lambda q: q.start)):
+        # a mention may begin before the window: "the 47-year-old newcomer won 61%"
+        candidates = [m for m in mentions if window_start < m.end <= q.start]
+        if candidates:
+            # the clause's subject, else the last person, else the last name before it
+            subject = [m for m in candidates if m.entity_id == claim.subject_entity]
+            people = [m for m in candidates if m.label == "PERSON"]
+            chosen = (subject or people or candidates)[-1]
+            out.append(Held(q, chosen.entity_id, chosen.end))
+        else:
+            holder = claim.subject_entity if i == 0 else None
+            frame_start = window_start
+            if holder and sentence_text is not None and claim.subject:
+                at = sentence_text.find(claim.subject)
+                if at >= 0 and claim.sentence.start + at + len(claim.subject) <= q.start:
+                    frame_start = claim.sentence.start + at + len(claim.subject)
+            out.append(Held(q, holder, frame_start))
+        window_start = q.end
+    return out
+
+
+_FRAME_WORDS_BEFORE = 8
+_FRAME_WORDS_AFTER = 5
+_CLAUSE_END = re.compile(r"[,.;:!?—–()\[\]\n]")
+
+
+def figure_frame(story: Story, claim: Claim, held: Held) -> str:
+    """The few words that say what a figure is, with the figure and its holder left out:
+    "Ana Ruiz received 54% of the vote, ..." -> "received X of the vote".  Similar frames
+    mean the two figures measure the same thing."""
+    q = held.quantity
+    before = story.text(claim.article_id, held.frame_start, q.start)
+    before = " ".join(_CLAUSE_END.split(before)[-1].split()[-_FRAME_WORDS_BEFORE:])
+    after = story.text(claim.article_id, q.end, min(q.end + 80, claim.sentence.end))
+    after = " ".join(_CLAUSE_END.split(after)[0].split()[:_FRAME_WORDS_AFTER])
+    return f"{before} X {after}".strip()
+
+
+_ORDINALS = {
+    "first": 1, "initial": 1, "opening": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3,
+    "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "final": -1, "last": -1,
+}
+_EVENT_NOUNS = (
+    "round|rounds|vote|voting|ballot|balloting|election|leg|stage|phase|half|quarter|"
+    "period|inning|game|match|race|heat|session|term|day"
+)
+_ANCHOR_RE = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r")[\s-]+(?:\w+[\s-]+)?(" + _EVENT_NOUNS + r")\b",
+    re.IGNORECASE,
+)
+_RUNOFF_RE = re.compile(r"\brun[\s-]?offs?\b", re.IGNORECASE)
+
+
+def event_anchors(text: str) -> frozenset[str]:
+    """Which part of a multi-part event a sentence is about ("first round", "run-off").
+
+    Two figures for "the vote" are only the same figure when they are about the same
+    round: 27% in the first round and 41% in the run-off do not conflict.
+    """
+    anchors = {f"ordinal:{_ORDINALS[m.group(1).lower()]}" for m in _ANCHOR_RE.finditer(text)}
+    if _RUNOFF_RE.search(text):
+        anchors.add("ordinal:runoff")
+    return frozenset(anchors)
+
+
+# --------------------------------------------------------------------------- numeric
+
+
+@dataclass(frozen=True)
+class _Figure:
+    claim: Claim
+    quantity: Quantity
+    holder: str
+    measure: str | None
+    anchors: frozenset[str]
+    frame: str
+
+
+def _figures(story: Story) -> list[_Figure]:
+    out = []
+    for claim in story.claims:
+        if claim.modality == Modality.OPINION:
+            continue
+        sentence = story.sentence_text(claim)
+        for held in quantity_holders(claim, sentence):
+            q, holder = held.quantity, held.holder
+            if holder is None or q.kind == QuantityKind.OTHER:
+                continue
+            after = story.text(claim.article_id, q.end, min(q.end + 40, claim.sentence.end))
+            measure = quantity_measure(q, after)
+            # other dates in the sentence anchor the figure in time ("by December 2023")
+            dated = {
+                f"date:{o.low:.0f}-{o.high:.0f}"
+                for o in claim.quantities
+                if o is not q and o.kind in (QuantityKind.DATE, QuantityKind.YEAR)
+            }
+            out.append(
+                _Figure(claim, q, holder, measure, event_anchors(sentence) | dated, figure_frame(story, claim, held))
+            )
+    return out
+
+
+def _measures_match(a: _Figure, b: _Figure) -> bool:
+    if a.quantity.kind == QuantityKind.ORDINAL:
+        # "third time" and "first far-right president" are different ordinals
+        return a.measure is not None and a.measure == b.measure
+    return a.measure is None or b.measure is None or a.measure == b.measure
+
+
+def _gap(a: Quantity, b: Quantity) -> float:
+    return max(a.low - b.high, b.low - a.high, 0.0)
+
+
+def detect_numeric_conflicts(
+    story: Story, similarity: Similarity, config: Config
+) -> list[Discrepancy]:
+    """Figures for the same holder and measure whose intervals do not overlap."""
+    blocks: dict[tuple[str, str, str], list[_Figure]] = defaultdict(list)
+    for f in _figures(story):
+        blocks[(f.holder, f.quantity.kind.value, f.quantity.unit)].append(f)
+
+    candidates: list[tuple[_Figure, _Figure]] = []
+    for figures in blocks.values():
+        for i, a in enumerate(figures):
+            for b in figures[i + 1 :]:
+                if (
+                    a.claim.article_id != b.claim.article_id
+                    and not a.quantity.overlaps(b.quantity)
+                    and a.claim.modality == b.claim.modality
+                    and a.anchors == b.anchors
+                    and _measures_match(a, b)
+                ):
+                    candidates.append((a, b))
+    if not candidates:
+        return []
+    # the words around the figures must say the same thing (only now: it costs a model call)
+    sims = similarity([a.frame for a, _ in candidates], [b.frame for _, b in candidates])
+    conflicts: dict[tuple[str, str, str, str], list[tuple[_Figure, _Figure, float]]] = defaultdict(list)
+    for (a, b), sim in zip(candidates, sims, strict=True):
+        if sim >= config.numeric_context_similarity:
+            key = (a.holder, a.quantity.kind.value, a.quantity.unit, a.measure or b.measure or "")
+            conflicts[key].append((a, b, float(sim)))
+
+    out = []
+    names = {e.id: e.name for e in story.entities}
+    for (holder, kind, unit, measure), pairs in conflicts.items():
+        sides: dict[str, _Figure] = {}
+        for a, b, _ in pairs:
+            for f in (a, b):
+                sides.setdefault(f.claim.article_id, f)
+        figures = sorted(sides.values(), key=lambda f: f.quantity.value)
+        worst = max(pairs, key=lambda p: _gap(p[0].quantity, p[1].quantity))
+        qa, qb = worst[0].quantity, worst[1].quantity
+        scale = max(abs(qa.value), abs(qb.value), 1e-9)
+        relative = _gap(qa, qb) / scale
+        is_date = kind in (QuantityKind.DATE.value, QuantityKind.YEAR.value)
+        subject = names.get(holder, holder)
+        what = f"{subject}, {measure}" if measure else subject
+        readings = " vs ".join(
+            f"“{f.quantity.text}” {_interval(f.quantity)} ({f.claim.article_id})" for f in figures
+        )
+        out.append(
+            Discrepancy(
+                id=stable_id(
+                    DiscrepancyKind.DATE if is_date else DiscrepancyKind.NUMERIC,
+                    holder, kind, unit, measure or "",
+                ),
+                kind=DiscrepancyKind.DATE if is_date else DiscrepancyKind.NUMERIC,
+                severity=Severity.HIGH if relative >= 0.02 or is_date else Severity.MEDIUM,
+                score=min(1.0, 0.5 + relative),
+                explanation=f"{what}: {readings} — the intervals do not overlap",
+                evidence=tuple(
+                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span])
+                    for f in figures
+                ),
+                subject=subject,
+            )
+        )
+    return out
+
+
+def _interval(q: Quantity) -> str:
+    lo, hi = q.low, q.high
+    if q.kind == QuantityKind.DATE and q.unit == "date":
+        import datetime as dt
+
+        a, b = dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi))
+        return f"[{a.isoformat()}]" if a == b else f"[{a.isoformat()} – {b.isoformat()}]"
+    return q.describe().split(" = ", 1)[1]
+
+
+# --------------------------------------------------------------------------- margins
+
+
+_NARROW_RE = re.compile(
+    r"\b(narrow(?:ly)?|slim(?:mest)?|slender|razor[- ]thin|wafer[- ]thin|"
+    r"(?:followed|trailed|trailing|chased) closely|closely (?:followed|fought|contested)|"
+    r"neck[- ]and[- ]neck|edged(?: out)?|squeak(?:ed|s)? (?:by|past|through)|"
+    r"by a (?:hair|whisker|nose))\b",
+    re.IGNORECASE,
+)
+_WIDE_RE = re.compile(
+    r"\b(landslide|comfortabl[ey]|overwhelming(?:ly)?|decisive(?:ly)?|convincing(?:ly)?|"
+    r"resounding(?:ly)?|sweeping|crushing|trounc\w+|handily|"
+    r"by a (?:wide|large|huge|big|comfortable) margin)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """Shares of one contest stated together in one sentence: who got what."""
+
+    claim: Claim
+    shares: tuple[tuple[str, Quantity], ...]  # (holder, share), largest first
+    anchors: frozenset[str]
+
+    @property
+    def margin(self) -> float:
+        return self.shares[0][1].value - self.shares[1][1].value
+
+    @property
+    def margin_bounds(self) -> tuple[float, float]:
+        (_, a), (_, b) = self.shares[0], self.shares[1]
+        return max(a.low - b.high, 0.0), a.high - b.low
+
+
+def _standings(story: Story) -> list[_Standing]:
+    by_sentence: dict[tuple[str, int], list[tuple[Claim, str, Quantity]]] = defaultdict(list)
+    for claim in story.claims:
+        for held in quantity_holders(claim, story.sentence_text(claim)):
+            q, holder = held.quantity, held.holder
+            if holder and q.kind == QuantityKind.PERCENT and q.unit == "%":
+                by_sentence[(claim.article_id, claim.sentence.start)].append((claim, holder, q))
+    out = []
+    for items in by_sentence.values():
+        best: dict[str, Quantity] = {}
+        for _, holder, q in items:
+            if holder not in best or q.value > best[holder].value:
+                best[holder] = q
+        if len(best) < 2:
+            continue
+        shares = tuple(sorted(best.items(), key=lambda hq: -hq[1].value))
+        claim = items[0][0]
+        out.append(_Standing(claim, shares, event_anchors(story.sentence_text(claim))))
+    return out
+
+
+def detect_margin_conflicts(
+    story: Story, similarity: Similarity, config: Config
+) -> list[Discrepancy]:
+    """A margin word in one outlet against the figures another gives for that contest."""
+    standings = _standings(story)
+    if not standings:
+        return []
+    pairs: list[tuple[Claim, str, re.Match[str], _Standing]] = []
+    for claim in story.claims:
+        if claim.modality in (Modality.PREDICTION, Modality.OPINION):
+            continue  # "expected to win comfortably" is not a statement about the count
+        text = story.text(claim.article_id, claim.start, claim.end)
+        for reading, pattern in (("narrow", _NARROW_RE), ("wide", _WIDE_RE)):
+            match = pattern.search(text)
+            if not match:
+                continue
+            people = {m.entity_id for m in claim.entities if m.entity_id}
+            anchors = event_anchors(story.sentence_text(claim))
+            for st in standings:
+                if (
+                    st.claim.article_id != claim.article_id
+                    and people & {h for h, _ in st.shares}
+                    and anchors == st.anchors
+                ):
+                    pairs.append((claim, reading, match, st))
+            break
+    if not pairs:
+        return []
+    sims = similarity([p[0].text for p in pairs], [p[3].claim.text for p in pairs])
+
+    found: dict[tuple[int, str], list[tuple[Claim, re.Match[str]]]] = defaultdict(list)
+    standing_of: dict[int, _Standing] = {}
+    for (claim, reading, match, st), sim in zip(pairs, sims, strict=True):
+        if sim < config.margin_claim_similarity:
+            continue
+        gap = st.margin
+        if (reading == "narrow" and gap > config.narrow_margin_max_points) or (
+            reading == "wide" and gap < config.wide_margin_min_points
+        ):
+            found[(id(st), reading)].append((claim, match))
+            standing_of[id(st)] = st
+
+    names = {e.id: e.name for e in story.entities}
+    out = []
+    for (key, reading), worded in found.items():
+        st = standing_of[key]
+        seen: dict[str, tuple[Claim, re.Match[str]]] = {}
+        for claim, match in worded:
+            seen.setdefault(claim.article_id, (claim, match))
+        (h1, q1), (h2, q2) = st.shares[0], st.shares[1]
+        low, high = st.margin_bounds
+        words = sorted({m.group(0).lower() for _, m in seen.values()})
+        limit = (
+            f"“narrow” is read as at most {config.narrow_margin_max_points:g} points"
+            if reading == "narrow"
+            else f"a wide win is read as at least {config.wide_margin_min_points:g} points"
+        )
+        explanation = (
+            f"{' / '.join(f'“{w}”' for w in words)} ({', '.join(seen)}) vs "
+            f"{names.get(h1, h1)} “{q1.text}” and {names.get(h2, h2)} “{q2.text}” "
+            f"({st.claim.article_id}): a gap of about {st.margin:.3g} points "
+            f"({low:.3g}–{high:.3g} allowing for hedges); {limit} — judge whether they agree"
+        )
+        evidence = [
+            claim_evidence(
+                story, st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span]
+            )
+        ]
+        for claim, match in seen.values():
+            offset = claim.start
+            evidence.append(
+                claim_evidence(
+                    story,
+                    claim,
+                    value=match.group(0),
+                    highlights=[Span(offset + match.start(), offset + match.end())],
+                )
+            )
+        out.append(
+            Discrepancy(
+                id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, reading, h1, h2, *sorted(st.anchors)),
+                kind=DiscrepancyKind.QUALITATIVE_VS_NUMERIC,
+                severity=Severity.MEDIUM,
+                score=min(1.0, 0.4 + abs(st.margin - config.narrow_margin_max_points) / 20),
+                explanation=explanation,
+                evidence=tuple(evidence),
+                subject=f"{names.get(h1, h1)} vs {names.get(h2, h2)}",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def _offices_compatible(a: str, b: str) -> bool:
+    """"secretary" and "secretary of state" name one office; "senator" and it do not."""
+    if a == b or a in b or b in a:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
+
+
+def _from_two_outlets(a: Iterable[str], b: Iterable[str]) -> bool:
+    return any(x != y for x in a for y in b)
+
+
+def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
+    """One person given two offices, both current, by different outlets."""
+    claims_by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in story.claims:
+        claims_by_article[c.article_id].append(c)
+    # person -> office head -> first (article, mention, title) per article
+    offices: dict[str, dict[str, dict[str, tuple[EntityMention, Title]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for article_id, mentions in story.mentions.items():
+        for m in mentions:
+            if m.label != "PERSON" or not m.entity_id:
+                continue
+            for t in m.titles:
+                if t.is_office and t.tense == TitleTense.CURRENT:
+                    offices[m.entity_id][t.head].setdefault(article_id, (m, t))
+
+    names = {e.id: e.name for e in story.entities}
+    out = []
+    for person, heads in offices.items():
+        if len(heads) < 2:
+            continue
+        clashing = {
+            head
+            for h, g in combinations(sorted(heads), 2)
+            if not _offices_compatible(h, g) and _from_two_outlets(heads[h], heads[g])
+            for head in (h, g)
+        }
+        if len(clashing) < 2:
+            continue
+        evidence = []
+        for head in sorted(clashing):
+            for article_id, (m, t) in sorted(heads[head].items()):
+                claim = claim_at(claims_by_article, article_id, m.start)
+                if claim is None:
+                    continue
+                # the title and the name together: "U.S. Senator Jane Doe", "Doe, a former senator"
+                span = Span(min(t.start, m.start), max(t.end, m.end))
+                evidence.append(
+                    span_evidence(story, claim, span, value=t.text, highlights=[Span(t.start, t.end)])
+                )
+        if len({e.file for e in evidence}) < 2:
+            continue
+        name = names.get(person, person)
+        stated = "; ".join(
+            f"“{h}” ({', '.join(sorted(heads[h]))})" for h in sorted(clashing)
+        )
+        out.append(
+            Discrepancy(
+                id=stable_id(DiscrepancyKind.ENTITY_ATTRIBUTE, person, *sorted(clashing)),
+                kind=DiscrepancyKind.ENTITY_ATTRIBUTE,
+                severity=Severity.HIGH,
+                score=0.9,
+                explanation=f"{name} holds different offices in different sources: {stated}",
+                evidence=tuple(evidence),
+                subject=name,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- spelling
+
+
+def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
+    """One person, two spellings (accents and an added surname do not count)."""
+    claims_by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in story.claims:
+        claims_by_article[c.article_id].append(c)
+    # uses are keyed by folded name: "José" and "Jose" are one spelling
+    first_use: dict[str, dict[str, dict[str, EntityMention]]] = defaultdict(lambda: defaultdict(dict))
+    for article_id, mentions in sorted(story.mentions.items()):
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.entity_id:
+                first_use[m.entity_id][fold_name(m.text)].setdefault(article_id, m)
+
+    out = []
+    for entity in story.entities:
+        if entity.label != "PERSON":
+            continue
+        for a, b in entity_spelling_variants(entity, config.name_token_similarity):
+            uses = first_use[entity.id]
+            uses_a, uses_b = uses.get(fold_name(a), {}), uses.get(fold_name(b), {})
+            if not uses_a or not uses_b or set(uses_a) == set(uses_b):
+                continue
+            # the rarer spelling first: it is the one to check
+            (rare, rare_uses), (common, common_uses) = sorted(
+                ((a, uses_a), (b, uses_b)), key=lambda x: (len(x[1]), x[0])
+            )
+            evidence = []
+            for side in (rare_uses, common_uses):
+                for article_id, m in sorted(side.items()):
+                    claim = claim_at(claims_by_article, article_id, m.start)
+                    if claim is not None:
+                        evidence.append(
+                            span_evidence(story, claim, m.span, value=m.text, highlights=[m.span])
+                        )
+            if len({e.file for e in evidence}) < 2:
+                continue
+            out.append(
+                Discrepancy(
+                    id=stable_id(DiscrepancyKind.NAME_SPELLING, entity.id, *sorted((fold_name(a), fold_name(b)))),
+                    kind=DiscrepancyKind.NAME_SPELLING,
+                    severity=Severity.MEDIUM,
+                    score=0.5 + 0.1 * min(len(common_uses), 4),
+                    explanation=(
+                        f"“{rare}” ({', '.join(sorted(rare_uses))}) vs “{common}” "
+                        f"({len(common_uses)} source{'s' if len(common_uses) != 1 else ''}): "
+                        "one person, two spellings"
+                    ),
+                    evidence=tuple(evidence),
+                    subject=entity.name,
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- all together
+
+
+def find_discrepancies(story: Story, similarity: Similarity, config: Config | None = None) -> list[Discrepancy]:
+    """Run every detector; most severe first, then by score."""
+    config = config or Config()
+    found = [
+        *detect_numeric_conflicts(story, similarity, config),
+        *detect_margin_conflicts(story, similarity, config),
+        *detect_title_conflicts(story, config),
+        *detect_spelling_variants(story, config),
+    ]
+    return sorted(found, key=lambda d: (-d.severity.rank, -d.score, d.kind.value, d.id))

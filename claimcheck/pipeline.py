@@ -1,0 +1,205 @@
+"""The pipeline: articles in, a Report out. The CLI and the Python API both call this.
+
+``ingest -> parse (spaCy, once per article) -> quantities + entities -> link entities
+across the story -> atomic claims -> embed (cached) -> align -> detect``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+
+from claimcheck.align import group_claims
+from claimcheck.claims import extract_claims
+from claimcheck.config import Config
+from claimcheck.detect import Story, embedding_similarity, find_discrepancies
+from claimcheck.embed import Embedder
+from claimcheck.entities import (
+    extract_mentions,
+    fold_name,
+    is_person_description,
+    link_entities,
+    resolve_description,
+)
+from claimcheck.ingest import load_articles
+from claimcheck.models import Article, Claim, Entity, EntityMention, Report
+from claimcheck.nlp import load_spacy
+from claimcheck.quantities import parse_quantities
+
+ArticleInput = str | os.PathLike[str] | Article
+
+
+@functools.lru_cache(maxsize=4)
+def _embedder(model: str, cache_dir: str, use_cache: bool, batch_size: int) -> Embedder:
+    return Embedder(
+        Config(embedding_model=model, cache_dir=cache_dir, use_cache=use_cache, embedding_batch_size=batch_size)
+    )
+
+
+def get_embedder(config: Config) -> Embedder:
+    """One Embedder (and so one loaded model) per process and model choice."""
+    return _embedder(
+        config.embedding_model, config.cache_dir, config.use_cache, config.embedding_batch_size
+    )
+
+
+def story_date(articles: Sequence[Article]) -> dt.date | None:
+    """The date most of a story's articles carry: resolves "March 11" or "35 years ago"
+    in articles that carry none themselves."""
+    dates = Counter(a.date for a in articles if a.date)
+    return max(dates, key=lambda d: (dates[d], d)) if dates else None
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+def _subject_entity(claim: Claim, by_variant: dict[str, str]) -> str | None:
+    """Link the claim's subject (possibly a resolved pronoun) to an entity."""
+    if not claim.subject:
+        return None
+    subject = fold_name(claim.subject)
+    for m in claim.entities:
+        if m.entity_id and fold_name(m.text) and fold_name(m.text) in subject:
+            return m.entity_id
+    return by_variant.get(subject)
+
+
+def check(articles: ArticleInput | Iterable[ArticleInput], config: Config | None = None) -> Report:
+    """Read articles (paths, folders or ``Article`` objects) about one story and report
+    where they disagree."""
+    config = config or Config()
+    if isinstance(articles, (str, os.PathLike, Article)):
+        articles = [articles]
+    timer = _Timer()
+    with timer.stage("ingest"):
+        loaded = load_articles(list(articles), config)
+    report = analyse(loaded.articles, config, timer=timer)
+    report.problems = [str(p) for p in loaded.problems]
+    report.notes = list(loaded.notes)
+    return report
+
+
+def analyse(articles: Sequence[Article], config: Config | None = None, *, timer: _Timer | None = None) -> Report:
+    """Run every stage after ingest on one story's articles."""
+    config = config or Config()
+    timer = timer or _Timer()
+    reference = story_date(articles)
+
+    with timer.stage("parse"):
+        nlp = load_spacy(config.spacy_model)
+        docs = list(nlp.pipe(a.text[a.body_start :] for a in articles))
+
+    mentions: dict[str, list[EntityMention]] = {}
+    quantities = {}
+    with timer.stage("extract"):
+        for article, doc in zip(articles, docs, strict=True):
+            body = article.text[article.body_start :]
+            quantities[article.id] = parse_quantities(
+                body, offset=article.body_start, ref_date=article.date or reference, hedges=config.hedges
+            )
+            mentions[article.id] = extract_mentions(doc, offset=article.body_start)
+        entities, links = link_entities(mentions, token_similarity=config.name_token_similarity)
+        linked = {aid: _link(aid, ms, links, entities) for aid, ms in mentions.items()}
+
+    with timer.stage("claims"):
+        by_variant = _variant_index(entities)
+        claims: list[Claim] = []
+        for article, doc in zip(articles, docs, strict=True):
+            for claim in extract_claims(
+                article,
+                doc,
+                offset=article.body_start,
+                quantities=quantities[article.id],
+                mentions=linked[article.id],
+                config=config,
+            ):
+                claims.append(replace(claim, subject_entity=_subject_entity(claim, by_variant)))
+        claims = _resolve_descriptions(articles, claims, linked)
+
+    with timer.stage("embed"):
+        embedder = get_embedder(config)
+        vectors = embedder.encode([c.text for c in claims]) if claims else None
+
+    with timer.stage("align"):
+        groups = group_claims(claims, vectors, config) if claims else []
+
+    with timer.stage("detect"):
+        story = Story(
+            articles={a.id: a for a in articles}, claims=claims, entities=entities, mentions=linked
+        )
+        discrepancies = find_discrepancies(story, embedding_similarity(embedder.encode), config)
+
+    return Report(
+        articles=list(articles),
+        claims=claims,
+        groups=groups,
+        entities=list(entities),
+        discrepancies=discrepancies,
+        config=config.to_dict(),
+        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        timings=dict(timer.seconds),
+    )
+
+
+def _link(
+    article_id: str, mentions: Sequence[EntityMention], links: dict, entities: Sequence[Entity]
+) -> list[EntityMention]:
+    """Attach entity ids, and the story-level label: a surname the parser tagged ORG in
+    one sentence is still the person the rest of the story names."""
+    label = {e.id: e.label for e in entities}
+    out = []
+    for m in mentions:
+        eid = links.get((article_id, m.start, m.end))
+        out.append(replace(m, entity_id=eid, label=label.get(eid, m.label)))
+    return out
+
+
+def _resolve_descriptions(
+    articles: Sequence[Article], claims: Sequence[Claim], mentions: dict[str, list[EntityMention]]
+) -> list[Claim]:
+    """Link subjects like "the 59-year-old politician" to the person they describe, and
+    record them as mentions so figures in the claim get that person as holder."""
+    by_id = {a.id: a for a in articles}
+    salience = {
+        aid: [e for e, _ in Counter(m.entity_id for m in ms if m.label == "PERSON" and m.entity_id).most_common()]
+        for aid, ms in mentions.items()
+    }
+    out = []
+    for claim in claims:
+        if claim.subject_entity is None and claim.subject and is_person_description(claim.subject):
+            sentence = claim.sentence
+            named = {
+                m.entity_id for m in mentions.get(claim.article_id, ()) if sentence.start <= m.start < sentence.end
+            }
+            person = resolve_description(salience.get(claim.article_id, []), named)
+            start = by_id[claim.article_id].text.find(claim.subject, sentence.start, sentence.end)
+            if person and start >= 0:
+                mention = EntityMention(claim.subject, start, start + len(claim.subject), "PERSON", (), person)
+                entities = tuple(sorted((*claim.entities, mention), key=lambda m: m.start))
+                claim = replace(claim, subject_entity=person, entities=entities)
+        out.append(claim)
+    return out
+
+
+def _variant_index(entities: Sequence[Entity]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for e in sorted(entities, key=lambda e: e.label != "PERSON"):
+        for v in (e.name, *e.variants):
+            index.setdefault(fold_name(v), e.id)
+    return index

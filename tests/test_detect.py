@@ -1,0 +1,317 @@
+"""Detector rules, on small hand-built stories (no parser, no model: similarity is faked)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claimcheck.config import Config
+from claimcheck.detect import (
+    Story,
+    detect_margin_conflicts,
+    detect_numeric_conflicts,
+    detect_spelling_variants,
+    detect_title_conflicts,
+    event_anchors,
+    find_discrepancies,
+    quantity_holders,
+    quantity_measure,
+)
+from claimcheck.models import (
+    Article,
+    Claim,
+    DiscrepancyKind,
+    Entity,
+    EntityMention,
+    Modality,
+    Quantity,
+    QuantityKind,
+    Span,
+    Speaker,
+    Title,
+    TitleTense,
+)
+
+CONFIG = Config(use_cache=False)
+
+
+def same(a, b):
+    """Every pair of texts counts as saying the same thing."""
+    return np.ones(len(a))
+
+
+def unrelated(a, b):
+    return np.zeros(len(a))
+
+
+class StoryBuilder:
+    """Builds articles of one sentence each, with figures and people located by text."""
+
+    def __init__(self):
+        self.articles: dict[str, Article] = {}
+        self.claims: list[Claim] = []
+        self.mentions: dict[str, list[EntityMention]] = {}
+        self.entities: dict[str, Entity] = {}
+
+    def person(self, entity_id: str, name: str, *variants: str) -> None:
+        self.entities[entity_id] = Entity(entity_id, name, "PERSON", (name, *variants))
+
+    def article(
+        self,
+        aid: str,
+        text: str,
+        *,
+        people: dict[str, str] = {},  # surface -> entity id
+        figures: list[tuple[str, float, float, float, QuantityKind, str]] = (),
+        titles: dict[str, tuple[str, str, TitleTense]] = {},  # surface -> (title text, head, tense)
+        modality: Modality = Modality.FACT,
+        subject: str | None = None,
+    ) -> None:
+        self.articles[aid] = Article(id=aid, text=text)
+        mentions = []
+        for surface, eid in people.items():
+            start = text.index(surface)
+            ts = ()
+            if surface in titles:
+                t_text, head, tense = titles[surface]
+                t_start = text.index(t_text)
+                ts = (Title(t_text, t_start, t_start + len(t_text), head, tense, True),)
+            mentions.append(EntityMention(surface, start, start + len(surface), "PERSON", ts, eid))
+        quantities = []
+        for surface, value, low, high, kind, unit in figures:
+            start = text.index(surface)
+            quantities.append(Quantity(surface, start, start + len(surface), value, low, high, kind, unit))
+        self.mentions[aid] = mentions
+        self.claims.append(
+            Claim(
+                id=f"{aid}#0",
+                article_id=aid,
+                text=text,
+                spans=(Span(0, len(text)),),
+                sentence=Span(0, len(text)),
+                speaker=Speaker(aid),
+                modality=modality,
+                subject=subject,
+                subject_entity=people.get(subject) if subject else None,
+                quantities=tuple(quantities),
+                entities=tuple(mentions),
+            )
+        )
+
+    def build(self) -> Story:
+        return Story(self.articles, self.claims, list(self.entities.values()), self.mentions)
+
+
+PCT = QuantityKind.PERCENT
+
+
+def test_disjoint_shares_for_the_same_person_are_a_numeric_conflict():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz received 54.2% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("54.2%", 54.2, 54.15, 54.25, PCT, "%")])
+    b.article("b.txt", "Ana Ruiz won about 61% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("about 61%", 61, 60, 62, PCT, "%")])
+    found = detect_numeric_conflicts(b.build(), same, CONFIG)
+    assert len(found) == 1
+    d = found[0]
+    assert d.kind == DiscrepancyKind.NUMERIC
+    assert {e.file for e in d.evidence} == {"a.txt", "b.txt"}
+    assert "54.2%" in d.explanation and "about 61%" in d.explanation
+    for e in d.evidence:
+        assert b.articles[e.file].text[e.start : e.end] == e.text
+
+
+def test_about_58_percent_and_58_30_percent_are_not_flagged():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz secured approximately 58% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("approximately 58%", 58, 57, 59, PCT, "%")])
+    b.article("b.txt", "Ana Ruiz secured 58.30% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("58.30%", 58.3, 58.295, 58.305, PCT, "%")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_figures_from_different_rounds_are_not_compared():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "In the first round, Ana Ruiz took nearly 27% of the vote.",
+              people={"Ana Ruiz": "p:ruiz"}, figures=[("nearly 27%", 27, 25.5, 27, PCT, "%")])
+    b.article("b.txt", "Ana Ruiz received just over 41% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("just over 41%", 41, 41, 42.5, PCT, "%")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_a_pledge_is_not_compared_with_a_count():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz pledged to deport 300,000 migrants.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("300,000", 300000, 250000, 350000, QuantityKind.COUNT, "")],
+              modality=Modality.PLEDGE)
+    b.article("b.txt", "Ana Ruiz said 500,000 migrants live here.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("500,000", 500000, 450000, 550000, QuantityKind.COUNT, "")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_figures_about_different_people_are_not_compared():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz received 54% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("54%", 54, 53.5, 54.5, PCT, "%")])
+    b.article("b.txt", "Per Lund received 46% of the vote.", people={"Per Lund": "p:lund"},
+              figures=[("46%", 46, 45.5, 46.5, PCT, "%")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_dissimilar_wording_keeps_figures_apart():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz received 54% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("54%", 54, 53.5, 54.5, PCT, "%")])
+    b.article("b.txt", "Ana Ruiz won 61% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("61%", 61, 60.5, 61.5, PCT, "%")])
+    assert detect_numeric_conflicts(b.build(), unrelated, CONFIG) == []
+
+
+def test_each_figure_belongs_to_the_person_named_before_it():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz took 27% and Per Lund about 24%, while others won 49%.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              figures=[("27%", 27, 26.5, 27.5, PCT, "%"), ("about 24%", 24, 23, 25, PCT, "%"),
+                       ("49%", 49, 48.5, 49.5, PCT, "%")])
+    holders = [h.holder for h in quantity_holders(b.claims[0])]
+    assert holders == ["p:ruiz", "p:lund", None]
+
+
+def test_narrowly_won_against_a_three_point_gap_is_shown():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz narrowly won the first round, ahead of Per Lund.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b.article("b.txt", "In the first round, Ana Ruiz took nearly 27% and Per Lund about 24%.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              figures=[("nearly 27%", 27, 25.5, 27, PCT, "%"), ("about 24%", 24, 23, 25, PCT, "%")])
+    found = detect_margin_conflicts(b.build(), same, CONFIG)
+    assert len(found) == 1
+    d = found[0]
+    assert d.kind == DiscrepancyKind.QUALITATIVE_VS_NUMERIC
+    assert {e.file for e in d.evidence} == {"a.txt", "b.txt"}
+    assert "narrowly" in d.explanation and "3" in d.explanation
+
+
+def test_a_narrow_win_that_is_narrow_is_not_flagged():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz narrowly beat Per Lund.", people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b.article("b.txt", "Ana Ruiz took 50.4% and Per Lund 49.6%.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              figures=[("50.4%", 50.4, 50.35, 50.45, PCT, "%"), ("49.6%", 49.6, 49.55, 49.65, PCT, "%")])
+    assert detect_margin_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_a_margin_word_about_another_round_is_not_compared():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz narrowly won the first round against Per Lund.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b.article("b.txt", "Ana Ruiz received 58% and Per Lund 42%.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              figures=[("58%", 58, 57.5, 58.5, PCT, "%"), ("42%", 42, 41.5, 42.5, PCT, "%")])
+    assert detect_margin_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_landslide_against_a_close_result_is_shown():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    b.article("a.txt", "Ana Ruiz won in a landslide over Per Lund.", people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b.article("b.txt", "Ana Ruiz took 51% and Per Lund 47%.",
+              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              figures=[("51%", 51, 50.5, 51.5, PCT, "%"), ("47%", 47, 46.5, 47.5, PCT, "%")])
+    [d] = detect_margin_conflicts(b.build(), same, CONFIG)
+    assert "landslide" in d.explanation
+
+
+def test_two_current_offices_for_one_person_are_a_conflict():
+    b = StoryBuilder()
+    b.person("p:okafor", "Grace Okafor")
+    b.article("a.txt", "Senator Grace Okafor praised the deal.", people={"Grace Okafor": "p:okafor"},
+              titles={"Grace Okafor": ("Senator", "senator", TitleTense.CURRENT)})
+    b.article("b.txt", "Foreign Minister Grace Okafor praised the deal.", people={"Grace Okafor": "p:okafor"},
+              titles={"Grace Okafor": ("Foreign Minister", "foreign minister", TitleTense.CURRENT)})
+    [d] = detect_title_conflicts(b.build(), CONFIG)
+    assert d.kind == DiscrepancyKind.ENTITY_ATTRIBUTE
+    assert {e.value for e in d.evidence} == {"Senator", "Foreign Minister"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("President", "president", TitleTense.CURRENT), ("Outgoing President", "president", TitleTense.FORMER)),
+        (("Senator", "senator", TitleTense.CURRENT), ("former Governor", "governor", TitleTense.FORMER)),
+        (("Secretary", "secretary", TitleTense.CURRENT), ("Secretary of State", "secretary of state", TitleTense.CURRENT)),
+    ],
+)
+def test_compatible_or_past_offices_are_not_a_conflict(first, second):
+    b = StoryBuilder()
+    b.person("p:okafor", "Grace Okafor")
+    b.article("a.txt", f"{first[0]} Grace Okafor spoke.", people={"Grace Okafor": "p:okafor"},
+              titles={"Grace Okafor": first})
+    b.article("b.txt", f"{second[0]} Grace Okafor spoke.", people={"Grace Okafor": "p:okafor"},
+              titles={"Grace Okafor": second})
+    assert detect_title_conflicts(b.build(), CONFIG) == []
+
+
+def test_a_misspelt_first_name_is_flagged_but_an_accent_is_not():
+    b = StoryBuilder()
+    b.person("p:nunez", "Jeremiah Núñez", "Jeremiah Nunez", "Jeremia Núñez")
+    b.article("a.txt", "Jeremiah Núñez won.", people={"Jeremiah Núñez": "p:nunez"})
+    b.article("b.txt", "Jeremiah Nunez won.", people={"Jeremiah Nunez": "p:nunez"})
+    b.article("c.txt", "Jeremia Núñez won.", people={"Jeremia Núñez": "p:nunez"})
+    found = detect_spelling_variants(b.build(), CONFIG)
+    assert len(found) >= 1
+    assert all(d.kind == DiscrepancyKind.NAME_SPELLING for d in found)
+    assert all("c.txt" in {e.file for e in d.evidence} for d in found)
+    assert not any({e.value for e in d.evidence} == {"Jeremiah Núñez", "Jeremiah Nunez"} for d in found)
+
+
+def test_discrepancy_ids_are_stable_across_runs():
+    def run():
+        b = StoryBuilder()
+        b.person("p:ruiz", "Ana Ruiz")
+        b.article("a.txt", "Ana Ruiz received 54.2% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+                  figures=[("54.2%", 54.2, 54.15, 54.25, PCT, "%")])
+        b.article("b.txt", "Ana Ruiz won about 61% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+                  figures=[("about 61%", 61, 60, 62, PCT, "%")])
+        return [d.id for d in find_discrepancies(b.build(), same, CONFIG)]
+
+    assert run() == run() != []
+
+
+@pytest.mark.parametrize(
+    ("text", "anchors"),
+    [
+        ("In the first round, she took 27%.", {"ordinal:1"}),
+        ("She narrowly secured victory in the initial voting.", {"ordinal:1"}),
+        ("Ahead of the December run-off, polls tightened.", {"ordinal:runoff"}),
+        ("This is his third time running.", set()),
+        ("She received 41% of the vote.", set()),
+    ],
+)
+def test_event_anchors(text, anchors):
+    assert event_anchors(text) == anchors
+
+
+@pytest.mark.parametrize(
+    ("after", "measure"),
+    [(" of the vote, while", "vote"), (" of ballots counted", "ballot"), (", with all", None), (" jobs", "job")],
+)
+def test_quantity_measure_reads_the_noun_after_the_figure(after, measure):
+    q = Quantity("5%", 0, 2, 5, 4.5, 5.5, PCT, "%")
+    assert quantity_measure(q, after) == measure
