@@ -204,18 +204,28 @@ def quantity_holders(claim: Claim, sentence_text: str | None = None) -> list[Hel
 _FRAME_WORDS_BEFORE = 8
 _FRAME_WORDS_AFTER = 5
 _CLAUSE_END = re.compile(r"[,.;:!?—–()\[\]\n]")
+_COORDINATOR = re.compile(r"\b(?:and|but|while|whereas|or)\b", re.IGNORECASE)
 
 
-def figure_frame(story: Story, claim: Claim, held: Held) -> str:
-    """The few words that say what a figure is, with the figure and its holder left out:
-    "Ana Ruiz received 54% of the vote, ..." -> "received X of the vote".  Similar frames
-    mean the two figures measure the same thing."""
-    q = held.quantity
-    before = story.text(claim.article_id, held.frame_start, q.start)
-    before = " ".join(_CLAUSE_END.split(before)[-1].split()[-_FRAME_WORDS_BEFORE:])
-    after = story.text(claim.article_id, q.end, min(q.end + 80, claim.sentence.end))
-    after = " ".join(_CLAUSE_END.split(after)[0].split()[:_FRAME_WORDS_AFTER])
-    return f"{before} X {after}".strip()
+def figure_frames(story: Story, claim: Claim, held: Sequence[Held]) -> list[str]:
+    """The few words that say what each figure is, with the figure and its holder left
+    out: "Ana Ruiz received 54% of the vote, ..." -> "received X of the vote".  Similar
+    frames mean two figures measure the same thing.  A gapped figure ("A took 27% of
+    the vote and B about 24%") shares the frame of the figure before it."""
+    frames: list[str] = []
+    previous: tuple[str, str] | None = None
+    for h in held:
+        q = h.quantity
+        before = story.text(claim.article_id, h.frame_start, q.start)
+        before = _COORDINATOR.split(_CLAUSE_END.split(before)[-1])[-1]
+        before = " ".join(before.split()[-_FRAME_WORDS_BEFORE:])
+        after = story.text(claim.article_id, q.end, min(q.end + 80, claim.sentence.end))
+        after = " ".join(_COORDINATOR.split(_CLAUSE_END.split(after)[0])[0].split()[:_FRAME_WORDS_AFTER])
+        if not before and not after and previous is not None:
+            before, after = previous
+        previous = (before, after)
+        frames.append(f"{before} X {after}".strip())
+    return frames
 
 
 _ORDINALS = {
@@ -264,7 +274,8 @@ def _figures(story: Story) -> list[_Figure]:
         if claim.modality == Modality.OPINION:
             continue
         sentence = story.sentence_text(claim)
-        for held in quantity_holders(claim, sentence):
+        held_figures = quantity_holders(claim, sentence)
+        for held, frame in zip(held_figures, figure_frames(story, claim, held_figures), strict=True):
             q, holder = held.quantity, held.holder
             if holder is None or q.kind == QuantityKind.OTHER:
                 continue
@@ -277,7 +288,7 @@ def _figures(story: Story) -> list[_Figure]:
                 if o is not q and o.kind in (QuantityKind.DATE, QuantityKind.YEAR)
             }
             out.append(
-                _Figure(claim, q, holder, measure, event_anchors(sentence) | dated, figure_frame(story, claim, held))
+                _Figure(claim, q, holder, measure, event_anchors(sentence) | dated, frame)
             )
     return out
 
