@@ -1,0 +1,61 @@
+"""Alignment: equivalent claims from different outlets form one group."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from claimcheck.align import claims_compatible, group_claims
+from claimcheck.config import Config
+from claimcheck.models import Claim, EntityMention, Quantity, QuantityKind, Span, Speaker
+from claimcheck.pipeline import get_embedder
+
+
+def claim(cid: str, article: str, text: str, people=(), figures=()) -> Claim:
+    mentions = tuple(EntityMention(p, 0, len(p), "PERSON", (), f"person:{p.lower()}") for p in people)
+    qs = tuple(Quantity(f, 0, len(f), 1, 0, 2, QuantityKind.PERCENT, "%") for f in figures)
+    return Claim(cid, article, text, (Span(0, len(text)),), Span(0, len(text)), Speaker(article),
+                 entities=mentions, quantities=qs)
+
+
+def vectors(claims):
+    return get_embedder(Config()).encode([c.text for c in claims])
+
+
+def test_paraphrases_from_two_outlets_form_one_group_and_the_rest_stay_single():
+    claims = [
+        claim("a#0", "a", "The mayor resigned on Friday after the audit."),
+        claim("b#0", "b", "After the audit, the mayor stepped down on Friday."),
+        claim("b#1", "b", "Wheat prices rose sharply in the spring."),
+    ]
+    groups = group_claims(claims, vectors(claims), Config())
+    assert [set(g.claim_ids) for g in groups] == [{"a#0", "b#0"}, {"b#1"}]
+    assert groups[1].single_source
+
+
+def test_two_claims_of_one_article_never_share_a_group():
+    claims = [
+        claim("a#0", "a", "The mayor resigned on Friday."),
+        claim("a#1", "a", "The mayor resigned on Friday, the council said."),
+        claim("b#0", "b", "On Friday the mayor resigned."),
+    ]
+    groups = group_claims(claims, vectors(claims), Config())
+    for g in groups:
+        assert len(g.article_ids) == len(set(g.article_ids))
+
+
+def test_the_same_wording_about_different_people_is_not_the_same_claim():
+    a = claim("a#0", "a", "Ruiz won the vote.", people=["Ruiz"])
+    b = claim("b#0", "b", "Lund won the vote.", people=["Lund"])
+    assert not claims_compatible(a, b)
+    groups = group_claims([a, b], vectors([a, b]), Config(group_similarity=0.0))
+    assert len(groups) == 2
+
+
+def test_group_ids_are_stable():
+    claims = [claim("a#0", "a", "The mayor resigned."), claim("b#0", "b", "The mayor quit.")]
+    v = vectors(claims)
+    assert [g.id for g in group_claims(claims, v)] == [g.id for g in group_claims(claims, v)]
+
+
+def test_no_claims_no_groups():
+    assert group_claims([], np.zeros((0, 384))) == []

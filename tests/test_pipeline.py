@@ -1,0 +1,73 @@
+"""The Python API: in-memory articles, the report object, one model per process."""
+
+from __future__ import annotations
+
+import claimcheck
+from claimcheck.models import DiscrepancyKind
+from claimcheck.pipeline import get_embedder, story_date
+
+A = (
+    "Source: Daily Ledger\nDate: 2031-04-02\n\n"
+    "Governor Ama Mensah opened the new bridge on Tuesday. "
+    "The bridge cost 240 million dollars and took four years to build."
+)
+B = (
+    "Senator Ama Mensah opened the new bridge on Tuesday. "
+    "Officials said the bridge cost about 240 million dollars."
+)
+
+
+def test_check_accepts_in_memory_articles_and_finds_the_office_conflict():
+    report = claimcheck.check(
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B, source="Herald")]
+    )
+    kinds = [d.kind for d in report.discrepancies]
+    assert kinds == [DiscrepancyKind.ENTITY_ATTRIBUTE]
+    [d] = report.discrepancies
+    assert {e.file for e in d.evidence} == {"ledger", "herald"}
+    assert {e.value for e in d.evidence} == {"Governor", "Senator"}
+
+
+def test_report_frame_has_one_row_per_discrepancy():
+    report = claimcheck.check(
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)]
+    )
+    frame = report.to_frame()
+    assert len(frame) == len(report.discrepancies)
+    assert {"kind", "severity", "file_a", "start_a", "text_a", "file_b"} <= set(frame.columns)
+
+
+def test_groups_cover_every_claim_once():
+    report = claimcheck.check(
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)]
+    )
+    grouped = [cid for g in report.groups for cid in g.claim_ids]
+    assert sorted(grouped) == sorted(c.id for c in report.claims)
+    assert any(not g.single_source for g in report.groups)
+
+
+def test_the_embedding_model_is_loaded_once_per_process():
+    config = claimcheck.Config()
+    assert get_embedder(config) is get_embedder(claimcheck.Config())
+    assert get_embedder(config).model is get_embedder(config).model
+
+
+def test_story_date_is_the_date_most_articles_carry():
+    arts = [
+        claimcheck.Article(id="a", text="x", date="2025-12-15"),
+        claimcheck.Article(id="b", text="x", date="2025-12-15"),
+        claimcheck.Article(id="c", text="x", date="2025-11-01"),
+        claimcheck.Article(id="d", text="x"),
+    ]
+    assert str(story_date(arts)) == "2025-12-15"
+    assert story_date([claimcheck.Article(id="d", text="x")]) is None
+
+
+def test_a_bad_file_is_reported_and_the_others_are_still_checked(tmp_path):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    report = claimcheck.check(tmp_path)
+    assert [a.id for a in report.articles] == ["a.txt", "b.txt"]
+    assert any("empty.txt" in p for p in report.problems)
+    assert report.discrepancies
