@@ -18,6 +18,7 @@ alone, because an editor must read every line of the report.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -76,6 +77,13 @@ class Story:
 
     def sentence_text(self, claim: Claim) -> str:
         return self.text(claim.article_id, claim.sentence.start, claim.sentence.end)
+
+    @functools.cached_property
+    def claims_by_article(self) -> dict[str, list[Claim]]:
+        by_article: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            by_article[claim.article_id].append(claim)
+        return by_article
 
 
 # --------------------------------------------------------------------------- shared parts
@@ -350,7 +358,7 @@ def detect_numeric_conflicts(
         subject = names.get(holder, holder)
         what = f"{subject}, {measure}" if measure else subject
         readings = " vs ".join(
-            f"“{f.quantity.text}” {_interval(f.quantity)} ({f.claim.article_id})" for f in figures
+            f"“{f.quantity.text}” {f.quantity.interval()} ({f.claim.article_id})" for f in figures
         )
         out.append(
             Discrepancy(
@@ -370,16 +378,6 @@ def detect_numeric_conflicts(
             )
         )
     return out
-
-
-def _interval(q: Quantity) -> str:
-    lo, hi = q.low, q.high
-    if q.kind == QuantityKind.DATE and q.unit == "date":
-        import datetime as dt
-
-        a, b = dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi))
-        return f"[{a.isoformat()}]" if a == b else f"[{a.isoformat()} – {b.isoformat()}]"
-    return q.describe().split(" = ", 1)[1]
 
 
 # --------------------------------------------------------------------------- margins
@@ -548,9 +546,7 @@ def _from_two_outlets(a: Iterable[str], b: Iterable[str]) -> bool:
 
 def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
     """One person given two offices, both current, by different outlets."""
-    claims_by_article: dict[str, list[Claim]] = defaultdict(list)
-    for c in story.claims:
-        claims_by_article[c.article_id].append(c)
+    claims_by_article = story.claims_by_article
     # person -> office head -> first (article, mention, title) per article
     offices: dict[str, dict[str, dict[str, tuple[EntityMention, Title]]]] = defaultdict(
         lambda: defaultdict(dict)
@@ -612,9 +608,7 @@ def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
 
 def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
     """One person, two spellings (accents and an added surname do not count)."""
-    claims_by_article: dict[str, list[Claim]] = defaultdict(list)
-    for c in story.claims:
-        claims_by_article[c.article_id].append(c)
+    claims_by_article = story.claims_by_article
     # uses are keyed by folded name: "José" and "Jose" are one spelling
     first_use: dict[str, dict[str, dict[str, EntityMention]]] = defaultdict(lambda: defaultdict(dict))
     for article_id, mentions in sorted(story.mentions.items()):

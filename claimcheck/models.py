@@ -134,9 +134,21 @@ class Quantity:
     def contains(self, x: float) -> bool:
         return self.low <= x <= self.high
 
+    def interval(self) -> str:
+        """The interval in words a reader can check: ``[25.5, 27]``, ``[2026-03-11]``."""
+        if self.kind == QuantityKind.DATE and self.unit == "date":
+            low, high = dt.date.fromordinal(int(self.low)), dt.date.fromordinal(int(self.high))
+            return f"[{low}]" if low == high else f"[{low} – {high}]"
+        if self.kind == QuantityKind.DATE:  # month*100 + day, year unknown
+            low, high = int(self.low), int(self.high)
+            return f"[{low // 100:02d}-{low % 100:02d} – {high // 100:02d}-{high % 100:02d}, year unknown]"
+        if self.kind == QuantityKind.YEAR:
+            return f"[{int(self.low)}]" if self.low == self.high else f"[{int(self.low)} – {int(self.high)}]"
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+
     def describe(self) -> str:
         """The normalised reading, for explanations: ``nearly 27% = [25.5, 27]``."""
-        return f"{self.text} = [{_fmt(self.low)}, {_fmt(self.high)}]"
+        return f"{self.text} = {self.interval()}"
 
 
 def _fmt(x: float) -> str:
@@ -330,11 +342,10 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def claim(self, claim_id: str) -> Claim:
-        return self._claims_by_id[claim_id]
-
-    @property
-    def _claims_by_id(self) -> dict[str, Claim]:
-        return {c.id: c for c in self.claims}
+        index = self.__dict__.get("_claim_index")
+        if index is None or len(index) != len(self.claims):
+            index = self.__dict__["_claim_index"] = {c.id: c for c in self.claims}
+        return index[claim_id]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per discrepancy, sides flattened: what the CSV report holds."""
