@@ -143,7 +143,7 @@ def evaluate_cmd(
 
 @app.command("config")
 def show_config(config: ConfigOption = None) -> None:
-    """Print the settings in force (defaults, then pyproject's [tool.claimcheck], then --config)."""
+    """Print the settings in force: the defaults, overridden by ./pyproject.toml's tool.claimcheck table, or by --config."""
     try:
         cfg = _config(config)
     except ClaimcheckError as exc:

@@ -69,6 +69,9 @@ class Config:
     # ("received X of the vote") are at least this similar; measured on pairs that do and
     # do not measure the same thing, true pairs scored >= 0.70 and false ones <= 0.58
     numeric_context_similarity: float = 0.65
+    # a numeric conflict is high severity when the gap between the two intervals is at
+    # least this fraction of the larger figure (54% vs 61%: 0.10), else medium
+    numeric_high_severity_gap: float = 0.02
     # margin words: a "narrow" win should be within this many points, a "wide" one at least
     narrow_margin_max_points: float = 2.0
     wide_margin_min_points: float = 10.0

@@ -367,7 +367,11 @@ def detect_numeric_conflicts(
                     holder, kind, unit, measure or "",
                 ),
                 kind=DiscrepancyKind.DATE if is_date else DiscrepancyKind.NUMERIC,
-                severity=Severity.HIGH if relative >= 0.02 or is_date else Severity.MEDIUM,
+                severity=(
+                    Severity.HIGH
+                    if relative >= config.numeric_high_severity_gap or is_date
+                    else Severity.MEDIUM
+                ),
                 score=min(1.0, 0.5 + relative),
                 explanation=f"{what}: {readings} — the intervals do not overlap",
                 evidence=tuple(
