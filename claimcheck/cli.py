@@ -23,7 +23,7 @@ app = typer.Typer(
 
 ConfigOption = Annotated[
     Optional[Path],
-    typer.Option("--config", "-c", help="A TOML file with settings ([tool.claimcheck] in a pyproject, or top-level keys)."),
+    typer.Option("--config", "-c", help="A TOML file with settings: a pyproject with a tool.claimcheck table, or any TOML file with top-level keys."),
 ]
 FORMATS = ("md", "json", "html", "csv")
 
