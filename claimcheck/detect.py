@@ -29,7 +29,7 @@ from itertools import combinations
 import numpy as np
 
 from claimcheck.config import Config
-from claimcheck.entities import entity_spelling_variants, fold_name
+from claimcheck.entities import entity_spelling_variants, fold_name, offices_compatible
 from claimcheck.models import (
     Article,
     Claim,
@@ -536,14 +536,6 @@ def detect_margin_conflicts(
 # --------------------------------------------------------------------------- titles
 
 
-def _offices_compatible(a: str, b: str) -> bool:
-    """"secretary" and "secretary of state" name one office; "senator" and it do not."""
-    if a == b or a in b or b in a:
-        return True
-    wa, wb = set(a.split()), set(b.split())
-    return wa <= wb or wb <= wa
-
-
 def _from_two_outlets(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(x != y for x in a for y in b)
 
@@ -571,7 +563,7 @@ def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
         clashing = {
             head
             for h, g in combinations(sorted(heads), 2)
-            if not _offices_compatible(h, g) and _from_two_outlets(heads[h], heads[g])
+            if not offices_compatible(h, g) and _from_two_outlets(heads[h], heads[g])
             for head in (h, g)
         }
         if len(clashing) < 2:

@@ -105,6 +105,40 @@ OFFICES: dict[str, str] = {
     "queen": "monarch",
 }
 
+#: Offices routinely held at the same time: naming both is no contradiction.  "chair"
+#: goes with any office (people chair committees and boards while holding a seat).
+_HELD_TOGETHER = (
+    ("chief executive", "president"),
+    ("member of parliament", "minister"),
+    ("member of parliament", "secretary"),
+    ("member of parliament", "prime minister"),
+    ("member of parliament", "deputy prime minister"),
+    ("member of parliament", "first minister"),
+    ("member of parliament", "speaker"),
+    ("member of parliament", "undersecretary"),
+    ("congress member", "speaker"),
+    ("senator", "speaker"),
+    ("assembly member", "speaker"),
+    ("deputy prime minister", "minister"),
+    ("deputy prime minister", "secretary"),
+    ("prime minister", "minister"),
+    ("first minister", "minister"),
+)
+HELD_TOGETHER: frozenset[frozenset[str]] = frozenset(frozenset(pair) for pair in _HELD_TOGETHER)
+ANY_OFFICE_COMPANION = frozenset({"chair"})
+
+
+def offices_compatible(a: str, b: str) -> bool:
+    """Whether one person can hold both offices (canonical heads) at once: the same
+    office, one a narrower name of the other ("secretary" / "secretary of state"), or a
+    pair routinely held together (a minister who is also an MP)."""
+    if a == b or a in b or b in a:
+        return True
+    if a in ANY_OFFICE_COMPANION or b in ANY_OFFICE_COMPANION:
+        return True
+    return frozenset((a, b)) in HELD_TOGETHER
+
+
 #: Office phrases that contain "of": the only places a title may run across "of".
 _OF_OFFICES = tuple(sorted((p.split() for p in OFFICES if " of " in p), key=len, reverse=True))
 #: "Minister of Finance" is a minister: these heads may take an "of <portfolio>" tail.

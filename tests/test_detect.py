@@ -256,6 +256,8 @@ def test_two_current_offices_for_one_person_are_a_conflict():
         (("President", "president", TitleTense.CURRENT), ("Outgoing President", "president", TitleTense.FORMER)),
         (("Senator", "senator", TitleTense.CURRENT), ("former Governor", "governor", TitleTense.FORMER)),
         (("Secretary", "secretary", TitleTense.CURRENT), ("Secretary of State", "secretary of state", TitleTense.CURRENT)),
+        (("Chief Executive", "chief executive", TitleTense.CURRENT), ("Chairwoman", "chair", TitleTense.CURRENT)),
+        (("MP", "member of parliament", TitleTense.CURRENT), ("Home Secretary", "secretary", TitleTense.CURRENT)),
     ],
 )
 def test_compatible_or_past_offices_are_not_a_conflict(first, second):
