@@ -5,7 +5,8 @@ Four detectors, each a pure function over one story's linked claims:
 * ``detect_numeric_conflicts`` — the same figure about the same holder, stated by two
   outlets with intervals that do not overlap once hedges and rounding are allowed for;
 * ``detect_margin_conflicts`` — a margin word ("narrowly", "a landslide") against the
-  figures another outlet gives for the same contest;
+  figures another outlet gives for the same contest, and ``detect_majority_conflicts``
+  — "won a majority" against a share under half;
 * ``detect_title_conflicts`` — one person given two offices that cannot be held at once;
 * ``detect_spelling_variants`` — one person whose name is spelled two ways.
 
@@ -533,6 +534,69 @@ def detect_margin_conflicts(
     return out
 
 
+_MAJORITY_RE = re.compile(
+    r"\b(?:won|wins|win|secured|secures|took|takes|received|receives|has|had|with|commands?)\s+"
+    r"(?:an?\s+|the\s+)?(?:outright\s+|absolute\s+|clear\s+|overall\s+|comfortable\s+)?majority\b",
+    re.IGNORECASE,
+)
+_NEGATION_RE = re.compile(r"\b(?:not|no|neither|nor|never|failed|fails|short of|without|lacks?)\b", re.IGNORECASE)
+
+
+def detect_majority_conflicts(
+    story: Story, similarity: Similarity, config: Config
+) -> list[Discrepancy]:
+    """"Won a majority" in one outlet against a share under half in another."""
+    shares: dict[str, list[_Figure]] = defaultdict(list)
+    for f in _figures(story):
+        if f.quantity.kind == QuantityKind.PERCENT and f.quantity.unit == "%" and f.measure in (None, "vote", "ballot"):
+            shares[f.holder].append(f)
+    pairs: list[tuple[Claim, re.Match[str], _Figure]] = []
+    for claim in story.claims:
+        if claim.modality in (Modality.PREDICTION, Modality.OPINION):
+            continue
+        text = story.text(claim.article_id, claim.start, claim.end)
+        match = _MAJORITY_RE.search(text)
+        if not match or _NEGATION_RE.search(text[: match.start()]):
+            continue
+        anchors = event_anchors(story.sentence_text(claim))
+        holder = claim.subject_entity
+        for f in shares.get(holder, ()) if holder else ():
+            if f.claim.article_id != claim.article_id and f.anchors == anchors and f.quantity.high < 50:
+                pairs.append((claim, match, f))
+    if not pairs:
+        return []
+    sims = similarity([c.text for c, _, _ in pairs], [f.claim.text for _, _, f in pairs])
+    names = {e.id: e.name for e in story.entities}
+    found: dict[tuple[str, str], tuple[Claim, re.Match[str], _Figure]] = {}
+    for (claim, match, f), sim in zip(pairs, sims, strict=True):
+        if sim >= config.margin_claim_similarity:
+            found.setdefault((f.holder, f.claim.article_id), (claim, match, f))
+    out = []
+    for (holder, _), (claim, match, f) in found.items():
+        name = names.get(holder, holder)
+        out.append(
+            Discrepancy(
+                id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, "majority", holder, f.claim.article_id),
+                kind=DiscrepancyKind.QUALITATIVE_VS_NUMERIC,
+                severity=Severity.HIGH,
+                score=0.6 + (50 - f.quantity.high) / 100,
+                explanation=(
+                    f"“{match.group(0)}” ({claim.article_id}) vs {name} “{f.quantity.text}” "
+                    f"{f.quantity.interval()} ({f.claim.article_id}): a majority needs more than half"
+                ),
+                evidence=(
+                    claim_evidence(
+                        story, claim, value=match.group(0),
+                        highlights=[Span(claim.start + match.start(), claim.start + match.end())],
+                    ),
+                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span]),
+                ),
+                subject=name,
+            )
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- titles
 
 
@@ -662,6 +726,7 @@ def find_discrepancies(story: Story, similarity: Similarity, config: Config | No
     found = [
         *detect_numeric_conflicts(story, similarity, config),
         *detect_margin_conflicts(story, similarity, config),
+        *detect_majority_conflicts(story, similarity, config),
         *detect_title_conflicts(story, config),
         *detect_spelling_variants(story, config),
     ]

@@ -8,6 +8,7 @@ import pytest
 from claimcheck.config import Config
 from claimcheck.detect import (
     Story,
+    detect_majority_conflicts,
     detect_margin_conflicts,
     detect_numeric_conflicts,
     detect_spelling_variants,
@@ -317,3 +318,31 @@ def test_event_anchors(text, anchors):
 def test_quantity_measure_reads_the_noun_after_the_figure(after, measure):
     q = Quantity("5%", 0, 2, 5, 4.5, 5.5, PCT, "%")
     assert quantity_measure(q, after) == measure
+
+
+def test_won_a_majority_against_a_share_under_half_is_flagged():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz won an outright majority in the vote.", people={"Ana Ruiz": "p:ruiz"},
+              subject="Ana Ruiz")
+    b.article("b.txt", "Ana Ruiz received 44% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("44%", 44, 43.5, 44.5, PCT, "%")])
+    [d] = detect_majority_conflicts(b.build(), same, CONFIG)
+    assert d.kind == DiscrepancyKind.QUALITATIVE_VS_NUMERIC
+    assert {e.value for e in d.evidence} == {"won an outright majority", "44%"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "share"),
+    [
+        ("Neither Ana Ruiz nor her rival secured the majority required to win.", 44),
+        ("Ana Ruiz won a majority of the vote.", 52.5),
+    ],
+)
+def test_a_denied_or_true_majority_is_not_flagged(sentence, share):
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", sentence, people={"Ana Ruiz": "p:ruiz"}, subject="Ana Ruiz")
+    b.article("b.txt", f"Ana Ruiz received {share}% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[(f"{share}%", share, share - 0.05, share + 0.05, PCT, "%")])
+    assert detect_majority_conflicts(b.build(), same, CONFIG) == []
