@@ -18,7 +18,16 @@ from claimcheck.report.html import render_html
 from claimcheck.report.io import ReportError, atomic_write_text
 from claimcheck.report.jsonfmt import load_report_json, render_json, report_to_dict
 from claimcheck.report.markdown import render_markdown
-from claimcheck.report.tables import claims_frame, discrepancies_frame, render_csv, write_csv
+from claimcheck.report.svg import coverage_svg
+from claimcheck.report.tables import (
+    claims_frame,
+    coverage_frame,
+    descriptors_frame,
+    discrepancies_frame,
+    groups_frame,
+    render_csv,
+    write_csv,
+)
 
 FORMATS: tuple[str, ...] = ("md", "json", "html", "csv")
 FILE_NAMES: dict[str, str] = {
@@ -56,7 +65,7 @@ def write_report(report: Report, out_dir: str | os.PathLike[str],
 
 
 __all__ = [
-    "FILE_NAMES", "FORMATS", "ReportError", "atomic_write_text", "claims_frame",
-    "discrepancies_frame", "load_report_json", "render_html", "render_json", "render_markdown",
-    "report_to_dict", "write_csv", "write_report",
+    "FILE_NAMES", "FORMATS", "ReportError", "atomic_write_text", "claims_frame", "coverage_frame",
+    "coverage_svg", "descriptors_frame", "discrepancies_frame", "groups_frame", "load_report_json",
+    "render_html", "render_json", "render_markdown", "report_to_dict", "write_csv", "write_report",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from claimcheck.models import Article, DiscrepancyKind, Evidence, Report, Severity
+from claimcheck.models import Article, Claim, ClaimGroup, Discrepancy, DiscrepancyKind, Evidence, Report, Severity
 
 SEVERITY_ORDER: tuple[str, ...] = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 
@@ -123,3 +123,215 @@ def evidence_segments(evidence: Evidence, article: Article | None = None,
 def sources_of(evidence: tuple[Evidence, ...]) -> list[str]:
     """The distinct files a discrepancy cites, in the order its sides give them."""
     return list(dict.fromkeys(ev.file for ev in evidence))
+
+
+# --------------------------------------------------------------------------- labels
+
+#: What each kind means to an editor; the JSON and CSV keep the enum values.
+KIND_LABELS: dict[str, str] = {
+    DiscrepancyKind.NUMERIC.value: "Figures differ",
+    DiscrepancyKind.QUALITATIVE_VS_NUMERIC.value: "Words vs figures",
+    DiscrepancyKind.ENTITY_ATTRIBUTE.value: "Title or office",
+    DiscrepancyKind.NAME_SPELLING.value: "Name spelling",
+    DiscrepancyKind.DATE.value: "Date",
+    DiscrepancyKind.SCOPE.value: "Scope",
+    DiscrepancyKind.FRAMING.value: "Framing",
+    DiscrepancyKind.OTHER.value: "Other",
+}
+
+#: Review states a store-backed run sets; anything else is shown as given.
+STATUS_ORDER: tuple[str, ...] = ("open", "confirmed", "dismissed")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def source_label(article: Article) -> str:
+    """The outlet's name, or the file name when the article names no outlet.
+
+    ``Article.source`` defaults to the id, and a report that printed both would say
+    "000_x.txt — 000_x.txt".
+    """
+    return article.outlet or article.id
+
+
+def names_outlet(article: Article) -> bool:
+    """True when the article names an outlet other than its file name."""
+    return bool(article.source) and article.source != article.id
+
+
+def is_dismissed(d: Discrepancy) -> bool:
+    return d.status == "dismissed"
+
+
+def by_status(report: Report) -> dict[str, int]:
+    """Discrepancies per review status: the three known ones always, then any other."""
+    counts = Counter(d.status for d in report.discrepancies)
+    return {s: counts.get(s, 0) for s in dict.fromkeys([*STATUS_ORDER, *counts])}
+
+
+def truncate(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary where possible."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+# --------------------------------------------------------------------------- single-source claims
+
+
+def single_source_claims(report: Report) -> dict[str, list[Claim]]:
+    """The claims no other outlet repeats, per article (article order, claim order)."""
+    shared = multi_source_claim_ids(report)
+    found: dict[str, list[Claim]] = {a.id: [] for a in report.articles}
+    for claim in report.claims:
+        if claim.id not in shared:
+            found.setdefault(claim.article_id, []).append(claim)
+    return found
+
+
+# --------------------------------------------------------------------------- coverage matrix
+
+AGREES = "agrees"
+DISAGREES = "disagrees"
+NOT_MENTIONED = "not_mentioned"
+COVERAGE_STATES: dict[str, str] = {
+    AGREES: "agrees",
+    DISAGREES: "disagrees",
+    NOT_MENTIONED: "does not mention",
+}
+#: Rows past this make the figure a wall; the JSON and the claims table keep them all.
+COVERAGE_ROW_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    group_id: str
+    label: str
+    cells: tuple[str, ...]  # one state per source, in ``CoverageMatrix.sources`` order
+    discrepancy_ids: tuple[str, ...] = ()
+
+    @property
+    def n_sources(self) -> int:
+        return sum(state != NOT_MENTIONED for state in self.cells)
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    """Claim groups × sources: who tells each story element, and who tells it differently.
+
+    ``sources`` are article ids; ``labels`` their display names.  ``omitted`` counts the
+    eligible groups left out to keep the figure readable.
+    """
+
+    sources: tuple[str, ...]
+    labels: tuple[str, ...]
+    rows: tuple[CoverageRow, ...]
+    omitted: int = 0
+
+
+def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> CoverageMatrix:
+    """Rows: groups told by two or more sources and groups a discrepancy touches.
+
+    A cell *disagrees* when that source's claim in the group is evidence in a discrepancy
+    an editor has not dismissed, *agrees* when the source has a claim in the group, and
+    is *not mentioned* otherwise.  Groups a discrepancy touches come first when rows must
+    be dropped; rows are then ordered by how many sources tell them.
+    """
+    articles = [a.id for a in report.articles]
+    group_of = {cid: g.id for g in report.groups for cid in g.claim_ids}
+    article_of = {c.id: c.article_id for c in report.claims}
+    groups = {g.id: g for g in report.groups}
+    disagree: set[tuple[str, str]] = set()
+    touched: dict[str, list[str]] = {}
+    for d in report.discrepancies:
+        if is_dismissed(d):
+            continue
+        for ev in d.evidence:
+            gid = group_of.get(ev.claim_id) if ev.claim_id else None
+            if gid is None and d.group_id in groups and ev.file in groups[d.group_id].article_ids:
+                gid = d.group_id
+            if gid is None:
+                continue
+            disagree.add((gid, article_of.get(ev.claim_id, ev.file) if ev.claim_id else ev.file))
+            ids = touched.setdefault(gid, [])
+            if d.id not in ids:
+                ids.append(d.id)
+    eligible = [(i, g) for i, g in enumerate(report.groups) if not g.single_source or g.id in touched]
+
+    def breadth(g: ClaimGroup) -> int:
+        return len(set(g.article_ids))
+
+    kept = sorted(eligible, key=lambda ig: (ig[1].id not in touched, -breadth(ig[1]), ig[0]))[: max(0, limit)]
+    kept.sort(key=lambda ig: (-breadth(ig[1]), ig[1].id not in touched, ig[0]))
+    rows = []
+    for _, g in kept:
+        present = set(g.article_ids)
+        cells = tuple(
+            DISAGREES if (g.id, a) in disagree else AGREES if a in present else NOT_MENTIONED
+            for a in articles
+        )
+        rows.append(CoverageRow(g.id, g.label, cells, tuple(touched.get(g.id, ()))))
+    labels = tuple(source_label(a) for a in report.articles)
+    return CoverageMatrix(tuple(articles), labels, tuple(rows), omitted=len(eligible) - len(kept))
+
+
+# --------------------------------------------------------------------------- descriptors
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    text: str  # as written in the article: "far-right", "former labour minister"
+    is_office: bool = False
+    former: bool = False
+
+
+@dataclass(frozen=True)
+class DescriptorRow:
+    entity_id: str
+    name: str
+    cells: tuple[tuple[Descriptor, ...], ...]  # one tuple per source, in article order
+
+    @property
+    def n_sources(self) -> int:
+        return sum(bool(c) for c in self.cells)
+
+
+def descriptor_rows(report: Report) -> list[DescriptorRow]:
+    """For each person, the labels each outlet gives them (offices and descriptions).
+
+    Framing differences ("far-right" in one outlet, "conservative" in another) are
+    information for an editor even when no fact conflicts.  Labels are taken from the
+    titles found on person mentions, kept once per outlet (case-insensitively) in the
+    order they first appear.  People no outlet labels are left out.
+    """
+    entities = {e.id: e for e in report.entities}
+    order = {a.id: i for i, a in enumerate(report.articles)}
+    found: dict[str, dict[str, dict[str, Descriptor]]] = {}
+    names: dict[str, str] = {}
+    for claim in report.claims:
+        if claim.article_id not in order:
+            continue
+        for m in claim.entities:
+            entity = entities.get(m.entity_id) if m.entity_id else None
+            if (entity.label if entity else m.label) != "PERSON" or not m.titles:
+                continue
+            key = entity.id if entity else f"mention:{' '.join(m.text.split()).casefold()}"
+            names.setdefault(key, entity.name if entity else " ".join(m.text.split()))
+            per_source = found.setdefault(key, {}).setdefault(claim.article_id, {})
+            for t in m.titles:
+                text = " ".join(t.text.split())
+                per_source.setdefault(text.casefold(), Descriptor(
+                    text=text, is_office=t.is_office, former=t.tense.value == "former"))
+    rows = [
+        DescriptorRow(key, names[key], tuple(tuple(found[key].get(a.id, {}).values()) for a in report.articles))
+        for key in found
+    ]
+    rows.sort(key=lambda r: (-r.n_sources, -sum(len(c) for c in r.cells), r.name.casefold()))
+    return rows

@@ -29,10 +29,20 @@ from claimcheck.models import (
     Quantity,
     Report,
 )
-from claimcheck.report.common import by_kind, by_severity, claims_per_article
+from claimcheck.report.common import (
+    CoverageMatrix,
+    DescriptorRow,
+    by_kind,
+    by_severity,
+    by_status,
+    claims_per_article,
+    coverage_matrix,
+    descriptor_rows,
+    single_source_claims,
+)
 from claimcheck.report.io import ReportError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added summary.by_status, articles[].single_source, coverage, descriptors
 TOOL = "claimcheck"
 
 
@@ -123,11 +133,14 @@ def discrepancy_to_dict(d: Discrepancy) -> dict[str, Any]:
     }
 
 
-def article_to_dict(a: Article, n_claims: int) -> dict[str, Any]:
-    return {
+def article_to_dict(a: Article, n_claims: int, n_single_source: int | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "id": a.id, "source": a.outlet, "date": a.date.isoformat() if a.date else None,
         "title": a.title, "chars": len(a.text), "claims": n_claims,
     }
+    if n_single_source is not None:
+        data["single_source"] = n_single_source
+    return data
 
 
 def group_to_dict(g: ClaimGroup) -> dict[str, Any]:
@@ -139,15 +152,42 @@ def entity_to_dict(e: Entity) -> dict[str, Any]:
             "article_ids": list(e.article_ids)}
 
 
+def coverage_to_dict(matrix: CoverageMatrix) -> dict[str, Any]:
+    """Claim groups × sources; each cell "agrees", "disagrees" or "not_mentioned"."""
+    return {
+        "sources": list(matrix.sources),
+        "rows": [
+            {"group_id": row.group_id, "label": row.label,
+             "cells": dict(zip(matrix.sources, row.cells)),
+             "discrepancy_ids": list(row.discrepancy_ids)}
+            for row in matrix.rows
+        ],
+        "omitted": matrix.omitted,
+    }
+
+
+def descriptor_to_dict(row: DescriptorRow, article_ids: list[str]) -> dict[str, Any]:
+    return {
+        "entity_id": row.entity_id, "name": row.name,
+        "labels": {
+            aid: [{"text": d.text, "is_office": d.is_office, "former": d.former} for d in cell]
+            for aid, cell in zip(article_ids, row.cells) if cell
+        },
+    }
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The whole report as plain JSON types, in the documented layout."""
     per_article = claims_per_article(report)
+    single = single_source_claims(report)
+    article_ids = [a.id for a in report.articles]
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": TOOL,
         "created": report.created or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "config": to_jsonable(report.config),
-        "articles": [article_to_dict(a, per_article.get(a.id, 0)) for a in report.articles],
+        "articles": [article_to_dict(a, per_article.get(a.id, 0), len(single.get(a.id, ())))
+                     for a in report.articles],
         "summary": {
             "articles": len(report.articles),
             "claims": len(report.claims),
@@ -156,11 +196,15 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "discrepancies": len(report.discrepancies),
             "by_kind": by_kind(report),
             "by_severity": by_severity(report),
+            "by_status": by_status(report),
         },
         "discrepancies": [discrepancy_to_dict(d) for d in report.discrepancies],
         "groups": [group_to_dict(g) for g in report.groups],
         "claims": [claim_to_dict(c) for c in report.claims],
         "entities": [entity_to_dict(e) for e in report.entities],
+        # Every eligible group, not just the rows the HTML figure has room for.
+        "coverage": coverage_to_dict(coverage_matrix(report, limit=len(report.groups))),
+        "descriptors": [descriptor_to_dict(r, article_ids) for r in descriptor_rows(report)],
         "problems": list(report.problems),
         "notes": list(report.notes),
         "timings": to_jsonable(report.timings),

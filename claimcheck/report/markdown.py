@@ -1,17 +1,36 @@
 """The Markdown report: short enough to paste into an e-mail or a tracker ticket.
 
-Discrepancies come in the order ``Report.discrepancies`` gives (already most severe
-first).  Article text is escaped for Markdown and folded onto one line, because a quote
-that spans a line break would otherwise end its blockquote early; the offsets shown are
-still those of the original file.
+Same sections, in the same order, as the HTML report: summary, discrepancies (already
+most severe first; dismissed ones folded away), who reports what, how each source
+describes people, single-source claims, problems.  Article text is escaped for Markdown
+and folded onto one line, because a quote that spans a line break would otherwise end its
+blockquote early; the offsets shown are still those of the original file.  Text inside the
+``<details>``/``<summary>`` tags is HTML-escaped instead, since trackers read it as HTML.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-from claimcheck.models import Discrepancy, Evidence, Report
-from claimcheck.report.common import by_severity, evidence_segments, single_source_per_outlet
+from claimcheck.models import Article, Claim, Discrepancy, Evidence, Report
+from claimcheck.report.common import (
+    AGREES,
+    DISAGREES,
+    article_index,
+    by_kind,
+    by_severity,
+    by_status,
+    claims_per_article,
+    coverage_matrix,
+    descriptor_rows,
+    evidence_segments,
+    is_dismissed,
+    names_outlet,
+    single_source_claims,
+    source_label,
+    truncate,
+)
 
 # Characters Markdown would read as markup (emphasis, links, HTML, code, tables).
 # Escaping them keeps an article's own asterisks or angle brackets from turning into
@@ -19,15 +38,38 @@ from claimcheck.report.common import by_severity, evidence_segments, single_sour
 # "]" does nothing without its "[", so those stay readable in plain-text e-mail.
 _MD_SPECIAL = re.compile(r"([\\`*\[<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _SPACE_RUN = re.compile(r"\s+")
+COVERAGE_SYMBOLS: dict[str, str] = {AGREES: "✓", DISAGREES: "✗"}  # anything else: "·"
+GROUP_LABEL_CHARS = 80
 
 
 def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _SPACE_RUN.sub(" ", text))
 
 
-def _side_line(ev: Evidence) -> str:
-    who = md_escape(ev.file) + (f" ({md_escape(ev.speaker)})" if ev.speaker else "")
-    segments = evidence_segments(ev)
+def _summary_text(text: str) -> str:
+    """Text for a ``<summary>`` line: HTML, not Markdown, in every tracker that folds."""
+    return html.escape(_SPACE_RUN.sub(" ", text).strip(), quote=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _side_line(ev: Evidence, articles: dict[str, Article] | None = None,
+               claims: dict[str, Claim] | None = None) -> str:
+    article = (articles or {}).get(ev.file)
+    context = None
+    claim = (claims or {}).get(ev.claim_id) if ev.claim_id else None
+    if claim is not None and claim.article_id == ev.file:
+        context = (claim.sentence.start, claim.sentence.end)
+    label = source_label(article) if article else ev.file
+    who = f"**{md_escape(label)}**"
+    if article is not None and article.date:
+        who += f" ({article.date.isoformat()})"
+    if ev.speaker and ev.speaker not in (label, ev.file):
+        who += f", said by {md_escape(ev.speaker)}"
+    where = f"{md_escape(ev.file)} [{ev.start}–{ev.end}]" if label != ev.file else f"[{ev.start}–{ev.end}]"
+    segments = evidence_segments(ev, article, context)
     pieces = []
     for seg in segments:
         text = md_escape(seg.text)
@@ -40,19 +82,81 @@ def _side_line(ev: Evidence) -> str:
     body = "".join(pieces).strip()
     if ev.value and not any(seg.marked for seg in segments):
         body += f" (value: **{md_escape(ev.value)}**)"
-    return f"> **{who}** [{ev.start}–{ev.end}]: {body}"
+    return f"> {who} · {where}: {body}"
 
 
-def _discrepancy_block(rank: int, d: Discrepancy) -> list[str]:
+def _discrepancy_block(rank: int, d: Discrepancy, articles: dict[str, Article] | None = None,
+                       claims: dict[str, Claim] | None = None) -> list[str]:
     subject = md_escape(d.subject) if d.subject else "(no subject)"
-    lines = [f"### {rank}. [{d.severity.value.upper()}] {d.kind.value} — {subject}", "", md_escape(d.explanation), ""]
+    status = "" if d.status == "open" else f" ({md_escape(d.status)})"
+    lines = [f"### {rank}. [{d.severity.value.upper()}] {d.kind.value} — {subject}{status}", "",
+             md_escape(d.explanation), ""]
     for ev in d.evidence:
         # A blank line between sides: consecutive ">" lines would merge into one paragraph.
-        lines += [_side_line(ev), ""]
+        lines += [_side_line(ev, articles, claims), ""]
     return lines
 
 
+def _sources_table(report: Report) -> list[str]:
+    per_article = claims_per_article(report)
+    single = single_source_claims(report)
+    lines = ["| Source | Date | Claims | Only here |", "|---|---|--:|--:|"]
+    for a in report.articles:
+        name = md_escape(source_label(a)) + (f" ({md_escape(a.id)})" if names_outlet(a) else "")
+        lines.append(f"| {name} | {a.date.isoformat() if a.date else '—'} | {per_article.get(a.id, 0)} "
+                     f"| {len(single.get(a.id, ()))} |")
+    return lines
+
+
+def _coverage_table(report: Report) -> list[str]:
+    matrix = coverage_matrix(report)
+    if not matrix.rows:
+        return ["No claim is told by more than one source.", ""]
+    head = " | ".join(md_escape(truncate(label, 30)) for label in matrix.labels)
+    lines = [
+        "✓ tells it, ✗ tells it differently (its claim is evidence in a discrepancy), · does not mention it.",
+        "",
+        f"| Claim group | {head} |",
+        "|---|" + "|".join(":-:" for _ in matrix.labels) + "|",
+    ]
+    for row in matrix.rows:
+        cells = " | ".join(COVERAGE_SYMBOLS.get(state, "·") for state in row.cells)
+        lines.append(f"| {md_escape(truncate(row.label, GROUP_LABEL_CHARS))} | {cells} |")
+    if matrix.omitted:
+        lines += ["", f"{_plural(matrix.omitted, 'more group')} told by more than one source left out."]
+    return [*lines, ""]
+
+
+def _descriptor_table(report: Report) -> list[str]:
+    rows = descriptor_rows(report)
+    if not rows:
+        return ["No source gives anyone a title or label.", ""]
+    head = " | ".join(md_escape(source_label(a)) for a in report.articles)
+    lines = [f"| Person | {head} |", "|---|" + "|".join("---" for _ in report.articles) + "|"]
+    for row in rows:
+        cells = " | ".join(", ".join(md_escape(d.text) for d in cell) or "—" for cell in row.cells)
+        lines.append(f"| {md_escape(row.name)} | {cells} |")
+    return [*lines, ""]
+
+
+def _single_source_sections(report: Report) -> list[str]:
+    articles = article_index(report)
+    lines: list[str] = []
+    for article_id, claims in single_source_claims(report).items():
+        if not claims:
+            continue
+        article = articles.get(article_id)
+        label = source_label(article) if article else article_id
+        date = f" ({article.date.isoformat()})" if article and article.date else ""
+        lines += [f"<details><summary>{_summary_text(label + date)} — {_plural(len(claims), 'claim')}</summary>", ""]
+        lines += [f"- {md_escape(c.text)} [{c.start}–{c.end}]" for c in claims]
+        lines += ["", "</details>", ""]
+    return lines or ["None: every claim is told by at least two sources.", ""]
+
+
 def render_markdown(report: Report) -> str:
+    articles = article_index(report)
+    claims = {c.id: c for c in report.claims}
     sev = by_severity(report)
     sev_text = ", ".join(f"{n} {s}" for s, n in sev.items())
     lines = [
@@ -63,23 +167,28 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     if report.articles:
-        sources = "; ".join(
-            md_escape(a.outlet) + (f" ({a.date.isoformat()})" if a.date else "") + f" — {md_escape(a.id)}"
-            for a in report.articles
-        )
-        lines += [f"Sources: {sources}", ""]
+        lines += [*_sources_table(report), ""]
+    kinds = ", ".join(f"{k} {n}" for k, n in by_kind(report).items() if n)
+    if kinds:
+        lines += [f"By kind: {kinds}. Review: "
+                  + ", ".join(f"{n} {md_escape(s)}" for s, n in by_status(report).items() if n) + ".", ""]
     lines += ["## Discrepancies", ""]
-    if not report.discrepancies:
-        lines += ["No discrepancies found.", ""]
-    for rank, d in enumerate(report.discrepancies, start=1):
-        lines += _discrepancy_block(rank, d)
-    lines += ["## Single-source claims", ""]
-    single = single_source_per_outlet(report)
-    if single:
-        lines += [f"- {md_escape(outlet)}: {n}" for outlet, n in single.items()]
-    else:
-        lines.append("None.")
-    lines += ["", "## Problems", ""]
+    ranked = list(enumerate(report.discrepancies, start=1))
+    active = [(rank, d) for rank, d in ranked if not is_dismissed(d)]
+    dismissed = [(rank, d) for rank, d in ranked if is_dismissed(d)]
+    if not active:
+        lines += ["No discrepancies found." if not dismissed else "None open.", ""]
+    for rank, d in active:
+        lines += _discrepancy_block(rank, d, articles, claims)
+    if dismissed:
+        lines += [f"<details><summary>Dismissed ({len(dismissed)})</summary>", ""]
+        for rank, d in dismissed:
+            lines += _discrepancy_block(rank, d, articles, claims)
+        lines += ["</details>", ""]
+    lines += ["## Who reports what", "", *_coverage_table(report)]
+    lines += ["## How each source describes people", "", *_descriptor_table(report)]
+    lines += ["## Single-source claims", "", *_single_source_sections(report)]
+    lines += ["## Problems", ""]
     if report.problems:
         lines += [f"- {md_escape(p)}" for p in report.problems]
     else:

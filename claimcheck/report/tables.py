@@ -15,7 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from claimcheck.models import Evidence, Report
-from claimcheck.report.common import article_index, multi_source_claim_ids
+from claimcheck.report.common import (
+    COVERAGE_ROW_LIMIT,
+    article_index,
+    coverage_matrix,
+    descriptor_rows,
+    multi_source_claim_ids,
+    source_label,
+)
 from claimcheck.report.io import atomic_write_text
 from claimcheck.report.jsonfmt import evidence_to_dict
 
@@ -23,7 +30,7 @@ SIDE_FIELDS: tuple[str, ...] = ("file", "start", "end", "text", "value", "speake
 DISCREPANCY_COLUMNS: tuple[str, ...] = (
     "rank", "id", "kind", "severity", "score", "subject", "explanation",
     *(f"{f}_a" for f in SIDE_FIELDS), *(f"{f}_b" for f in SIDE_FIELDS),
-    "n_sides", "other_sides",
+    "n_sides", "other_sides", "status",
 )
 CLAIM_COLUMNS: tuple[str, ...] = (
     "id", "article_id", "outlet", "start", "end", "speaker", "speaker_kind", "modality",
@@ -49,6 +56,7 @@ def discrepancies_frame(report: Report) -> pd.DataFrame:
             **_side(sides[1] if len(sides) > 1 else None, "b"),
             "n_sides": len(sides),
             "other_sides": json.dumps([evidence_to_dict(ev) for ev in sides[2:]], ensure_ascii=False),
+            "status": d.status,
         })
     frame = pd.DataFrame(rows, columns=list(DISCREPANCY_COLUMNS))
     # Nullable integers: a one-sided discrepancy must not turn every offset into a float.
@@ -74,6 +82,41 @@ def claims_frame(report: Report) -> pd.DataFrame:
         for c in report.claims
     ]
     return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+
+
+def groups_frame(report: Report) -> pd.DataFrame:
+    """One row per claim group: its label, how many sources tell it, and its claims."""
+    articles = article_index(report)
+    rows = [
+        {
+            "id": g.id, "label": g.label, "n_sources": len(set(g.article_ids)), "n_claims": len(g.claim_ids),
+            "sources": ", ".join(dict.fromkeys(
+                source_label(articles[a]) if a in articles else a for a in g.article_ids)),
+            "claim_ids": ", ".join(g.claim_ids), "single_source": g.single_source,
+        }
+        for g in report.groups
+    ]
+    columns = ["id", "label", "n_sources", "n_claims", "sources", "claim_ids", "single_source"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["n_sources", "n_claims"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def coverage_frame(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> pd.DataFrame:
+    """The coverage matrix: one row per claim group, one column per article id.
+
+    Cells are "agrees", "disagrees" or "not_mentioned"; see ``common.coverage_matrix``.
+    """
+    matrix = coverage_matrix(report, limit)
+    rows = [{"group_id": r.group_id, "label": r.label, **dict(zip(matrix.sources, r.cells))} for r in matrix.rows]
+    return pd.DataFrame(rows, columns=["group_id", "label", *matrix.sources])
+
+
+def descriptors_frame(report: Report) -> pd.DataFrame:
+    """People × article ids: the titles and labels each source gives them, comma-separated."""
+    ids = [a.id for a in report.articles]
+    rows = [{"person": r.name, **{aid: ", ".join(d.text for d in cell) for aid, cell in zip(ids, r.cells)}}
+            for r in descriptor_rows(report)]
+    return pd.DataFrame(rows, columns=["person", *ids])
 
 
 def render_csv(frame: pd.DataFrame) -> str:
