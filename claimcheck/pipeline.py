@@ -28,7 +28,16 @@ from claimcheck.entities import (
     resolve_description,
 )
 from claimcheck.ingest import load_articles
-from claimcheck.models import Article, Claim, Entity, EntityMention, Report
+from claimcheck.models import (
+    Article,
+    Claim,
+    ClaimGroup,
+    Discrepancy,
+    DiscrepancyKind,
+    Entity,
+    EntityMention,
+    Report,
+)
 from claimcheck.nlp import load_spacy
 from claimcheck.quantities import parse_quantities
 
@@ -143,7 +152,9 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
         story = Story(
             articles={a.id: a for a in articles}, claims=claims, entities=entities, mentions=linked
         )
-        discrepancies = find_discrepancies(story, embedding_similarity(embedder.encode), config)
+        discrepancies = _with_groups(
+            find_discrepancies(story, embedding_similarity(embedder.encode), config), groups
+        )
 
     return Report(
         articles=list(articles),
@@ -155,6 +166,21 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         timings=dict(timer.seconds),
     )
+
+
+def _with_groups(discrepancies: Sequence[Discrepancy], groups: Sequence[ClaimGroup]) -> list[Discrepancy]:
+    """Name the claim group a discrepancy is about: the group holding two or more of its
+    evidence claims (a spelling spread over unrelated sentences has none)."""
+    group_of = {cid: g.id for g in groups for cid in g.claim_ids}
+    out = []
+    for d in discrepancies:
+        if d.kind == DiscrepancyKind.NAME_SPELLING:  # about a name, wherever it stands
+            out.append(d)
+            continue
+        counts = Counter(group_of.get(e.claim_id) for e in d.evidence if e.claim_id in group_of)
+        best = counts.most_common(1)
+        out.append(replace(d, group_id=best[0][0]) if best and best[0][1] >= 2 else d)
+    return out
 
 
 def _link(
