@@ -25,7 +25,9 @@ from claimcheck.models import (
     Span,
     Speaker,
 )
+from claimcheck.batch import BatchResult, run_batch
 from claimcheck.pipeline import analyse, check
+from claimcheck.store import Store
 
 __version__ = "0.1.0"
 
@@ -33,4 +35,5 @@ __all__ = [
     "Article", "Claim", "ClaimGroup", "ClaimcheckError", "Config", "Discrepancy",
     "DiscrepancyKind", "Entity", "EntityMention", "Evidence", "HedgeWidths", "Modality",
     "Quantity", "QuantityKind", "Report", "Severity", "Span", "Speaker", "analyse", "check",
+    "BatchResult", "Store", "run_batch",
 ]

@@ -1325,7 +1325,7 @@ def _name_chain(doc, tok) -> str:
     parts = [tok]
     for child in reversed(list(tok.lefts)):
         if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN" and child.i == parts[0].i - 1 \
-                and "\n" not in doc.text[child.idx : parts[0].idx]:
+                and "\n" not in child.whitespace_:  # adjacent tokens: only its whitespace lies between
             parts.insert(0, child)
     return " ".join(t.text for t in parts)
 

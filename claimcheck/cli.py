@@ -168,3 +168,178 @@ def main() -> None:  # pragma: no cover - console entry point
     except ClaimcheckError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+# =========================================================================== nightly batch runs
+# `claimcheck batch` and `claimcheck review ...` (issue 3).  The work happens in
+# claimcheck/batch.py, claimcheck/review.py and claimcheck/store.py; these commands only
+# parse options, show progress and print results.
+
+DbOption = Annotated[Path, typer.Option("--db", help="The batch database (SQLite). `batch` creates it if missing.")]
+StoryOption = Annotated[
+    Optional[str],
+    typer.Option("--story", "-s", help="A story's slug (as in the report folders), or its number."),
+]
+
+
+class _BatchProgress:
+    """A rich progress bar on stderr, one task per stage of the run."""
+
+    def __init__(self, progress) -> None:
+        self._progress = progress
+        self._task = None
+        self._stage = ""
+
+    def start(self, stage: str, total: int) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, description=self._stage)
+        self._stage = stage
+        self._task = self._progress.add_task(stage, total=max(total, 0))
+
+    def advance(self, label: str = "") -> None:
+        self._progress.update(self._task, advance=1, description=f"{self._stage}: {label}" if label else self._stage)
+
+
+def _run_date(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2025-12-15", param_hint="--date") from None
+
+
+@app.command()
+def batch(
+    inbox: Annotated[Path, typer.Argument(help="The folder the night's article files arrive in (.txt, .md, .html, .jsonl).")],
+    db: DbOption = Path("claimcheck.db"),
+    reports: Annotated[Path, typer.Option("--reports", "-r", help="Reports go to REPORTS/<date>/<story>/ and REPORTS/<date>/index.html.")] = Path("reports"),
+    date: Annotated[Optional[str], typer.Option("--date", help="File the run under this date (YYYY-MM-DD) instead of today.")] = None,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another batch run on the same database to finish (0: give up at once).")] = 0.0,
+    config: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")] = False,
+) -> None:
+    """Nightly run: file the inbox's new articles under stories, check the stories that changed, write the night's reports.
+
+    Exit status: 0 all processed, 1 some files rejected (the rest processed), 2 nothing done.
+    """
+    from claimcheck.batch import run_batch
+
+    run_date = _run_date(date)
+    show_progress = not quiet and sys.stderr.isatty()
+    try:
+        cfg = _config(config)
+        if show_progress:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            with Progress(console=Console(stderr=True), transient=True) as bar:
+                result = run_batch(inbox, db, reports, config=cfg, run_date=run_date, wait=wait,
+                                   progress=_BatchProgress(bar))
+        else:
+            result = run_batch(inbox, db, reports, config=cfg, run_date=run_date, wait=wait)
+    except ClaimcheckError as exc:
+        _fail(exc)
+        return
+    for problem in result.problems:
+        typer.echo(f"error: {problem}", err=True)
+    if result.nothing_done_reason:
+        typer.echo(f"error: {result.nothing_done_reason}", err=True)
+    if not quiet:
+        for note in result.notes:
+            typer.echo(f"note: {note}", err=True)
+        for skipped in result.duplicates:
+            typer.echo(f"skipped: {skipped}", err=True)
+        for reopened in result.reopened:
+            typer.echo(f"reopened: {reopened}", err=True)
+        typer.echo(result.summary())
+    raise typer.Exit(result.exit_code)
+
+
+review_app = typer.Typer(
+    help="Review what the nightly runs flagged: list, show, confirm or dismiss discrepancies.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(review_app, name="review")
+
+
+def _review_store(db: Path):
+    from claimcheck.review import open_store
+
+    return open_store(db, busy_timeout=Config().store_busy_timeout_seconds)
+
+
+@review_app.command("list")
+def review_list(
+    db: DbOption = Path("claimcheck.db"),
+    story: StoryOption = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="Only this status: open, confirmed or dismissed.")] = None,
+) -> None:
+    """List current discrepancies, most severe first, with their status and story."""
+    from claimcheck.review import ReviewStatus, format_list, list_discrepancies
+
+    if status is not None and status not in {s.value for s in ReviewStatus}:
+        raise typer.BadParameter(f"{status!r}: choose open, confirmed or dismissed", param_hint="--status")
+    try:
+        with _review_store(db) as store:
+            typer.echo(format_list(list_discrepancies(store, story=story, status=status)))
+    except ClaimcheckError as exc:
+        _fail(exc)
+
+
+@review_app.command("show")
+def review_show(
+    discrepancy_id: Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")],
+    db: DbOption = Path("claimcheck.db"),
+    story: StoryOption = None,
+) -> None:
+    """Show one discrepancy: both sides' sentences and values, the explanation and its review history."""
+    from claimcheck.review import format_detail, show_discrepancy
+
+    try:
+        with _review_store(db) as store:
+            typer.echo(format_detail(show_discrepancy(store, discrepancy_id, story=story)))
+    except ClaimcheckError as exc:
+        _fail(exc)
+
+
+def _decide(discrepancy_id: str, status: str, db: Path, story: str | None, note: str, by: str | None) -> None:
+    from claimcheck.review import decide
+
+    try:
+        with _review_store(db) as store:
+            event = decide(store, discrepancy_id, status, note=note, by=by, story=story)
+    except ClaimcheckError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{event.discrepancy_id}: {event.status} by {event.by}" + (f" ({event.note})" if event.note else ""))
+
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")]
+NoteOption = Annotated[str, typer.Option("--note", "-m", help="Why: kept in the discrepancy's history.")]
+ByOption = Annotated[Optional[str], typer.Option("--by", help="Who decided (default: $USER).")]
+
+
+@review_app.command("confirm")
+def review_confirm(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+                   note: NoteOption = "", by: ByOption = None) -> None:
+    """Confirm a discrepancy: the sources really disagree."""
+    _decide(discrepancy_id, "confirmed", db, story, note, by)
+
+
+@review_app.command("dismiss")
+def review_dismiss(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+                   note: NoteOption = "", by: ByOption = None) -> None:
+    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence joins it."""
+    _decide(discrepancy_id, "dismissed", db, story, note, by)
+
+
+@review_app.command("reopen")
+def review_reopen(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+                  note: NoteOption = "", by: ByOption = None) -> None:
+    """Reopen a confirmed or dismissed discrepancy for review."""
+    _decide(discrepancy_id, "open", db, story, note, by)
+# ======================================================================= end of nightly batch runs

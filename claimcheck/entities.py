@@ -332,12 +332,13 @@ def _words(doc) -> tuple[list[_Word], list[int]]:
         else:
             groups.append([tok])
     words, token_word = [], [0] * len(doc)
+    doc_text = doc.text  # spaCy rebuilds doc.text on every access: read it once
     for gi, toks in enumerate(groups):
         for t in toks:
             token_word[t.i] = gi
         pieces = [t for t in toks if t.text not in "-‐"] or toks
         last = pieces[-1]
-        text = doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        text = doc_text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
         parts = tuple(p for p in (fold_name(t.text) for t in pieces) if p)
         words.append(
             _Word(
@@ -852,7 +853,8 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
     from the article body rather than the whole file).
     """
     words, token_word = _words(doc)
-    headings = _heading_ranges(doc.text)
+    doc_text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    headings = _heading_ranges(doc_text)
 
     cands = _spacy_candidates(doc, headings)
     # Headings glued to the next line come out as names ("Context", "Upcoming Tenure",
@@ -897,7 +899,7 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
             continue
         titles = tuple(
             Title(
-                text=doc.text[t.start : t.end],
+                text=doc_text[t.start : t.end],
                 start=t.start + offset,
                 end=t.end + offset,
                 head=t.head,
@@ -906,7 +908,7 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
             )
             for t in c.titles
         )
-        mentions.append(EntityMention(doc.text[s:e], s + offset, e + offset, c.label, titles))
+        mentions.append(EntityMention(doc_text[s:e], s + offset, e + offset, c.label, titles))
     return mentions
 
 

@@ -1,0 +1,736 @@
+"""Nightly batch runs: new articles from an inbox folder filed under stories in a
+``Store``, changed stories checked again, reports written per story and per night.
+
+    >>> from claimcheck.batch import run_batch
+    >>> result = run_batch("inbox/2025-12-15", "claimcheck.db", "reports")
+    >>> print(result.summary())
+    3 new articles in 1 stories (1 new stories); 0 skipped as duplicates; ...
+
+A run, in order:
+
+1. **Ingest.** Every article file in the inbox is read with
+   ``claimcheck.ingest.load_articles`` (bad files become problems, the rest go on).  An
+   article whose content hash is stored already, under any name, is skipped.
+2. **Assign.** Each new article is filed under the story it matches best, or starts
+   one (``choose_story``; thresholds in the config's ``# batch`` section).  The
+   article, its membership and the story's new centroid and names are committed in
+   one transaction.
+3. **Analyse** every story that gained an article (``claimcheck.pipeline.analyse`` on
+   all its stored articles; the embedding cache makes old claims free).  Its claims
+   and discrepancies are saved in one transaction, discrepancies upserted by their
+   stable id: new ones open, known ones keep their review status, and a dismissed one
+   that gains evidence from an article it did not cite before is reopened, with a
+   history entry naming the articles.
+4. **Report**: ``REPORTS/<date>/<story-slug>/report.{md,json,html}`` for each analysed
+   story, then ``REPORTS/<date>/index.html``.
+
+Crash safety: every step is either one transaction or an idempotent, atomic file
+write, and the work still to do is recorded in the store (``needs_analysis``,
+``needs_report``, a run without ``finished_at``).  A run killed at any point leaves a
+consistent store; the next run resumes the unfinished run and finishes its work, with
+the same rows and the same reports as if nothing had happened.  Only one batch runs
+on a database at a time (``BatchLock``).
+
+Test hook: set ``CLAIMCHECK_TEST_KILL_AT`` to one of ``KILL_POINTS`` and the process
+kills itself with SIGKILL the first time it reaches that point (see ``_checkpoint``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import re
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from claimcheck.config import Config
+from claimcheck.errors import InputError, ModelLoadError, ReportError, StoreError, UnreadableFileError
+from claimcheck.ingest import InputProblem, content_hash, load_articles
+from claimcheck.models import Article, Discrepancy, Report
+from claimcheck.store import Run, Store, StoredDiscrepancy, StoredStory
+
+__all__ = [
+    "KILL_POINTS",
+    "ArticleFeatures",
+    "BatchLock",
+    "BatchLockedError",
+    "BatchResult",
+    "Skipped",
+    "StoryChoice",
+    "StorySummary",
+    "article_features",
+    "choose_story",
+    "inbox_files",
+    "render_index",
+    "run_batch",
+    "shared_entity_count",
+    "story_slug",
+    "with_review_status",
+    "write_index",
+]
+
+REPORT_FORMATS = ("md", "json", "html")
+BATCH_REVIEWER = "claimcheck batch"  # the "by" of history entries the batch writes
+
+# --------------------------------------------------------------------------- test hook
+
+KILL_ENV = "CLAIMCHECK_TEST_KILL_AT"
+#: Where ``CLAIMCHECK_TEST_KILL_AT`` can kill a run (each the first time it is reached):
+#: an article parsed but not stored; stored inside its open transaction; committed; a
+#: story's analysis inside its open transaction; committed; its report files written
+#: but not marked written; the night's index written but the run not marked finished.
+KILL_POINTS = (
+    "article-parsed", "article-uncommitted", "article-committed",
+    "analysis-uncommitted", "analysis-saved", "report-written", "index-written",
+)
+
+
+def _checkpoint(point: str) -> None:
+    """Crash-safety tests run the batch in a subprocess with CLAIMCHECK_TEST_KILL_AT set,
+    then check that a clean re-run finishes the work."""
+    if os.environ.get(KILL_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+class BatchLockedError(StoreError):
+    """Another batch run holds the database."""
+
+    code = "CC501"
+
+
+class BatchLock:
+    """An exclusive ``flock`` on ``DB.lock``, holding the owner's pid.
+
+    ``wait`` seconds are spent retrying before giving up with ``BatchLockedError``.
+    The kernel drops the lock when its process dies, so a killed run never leaves the
+    database locked.
+    """
+
+    def __init__(self, db: str | os.PathLike[str], *, wait: float = 0.0):
+        self.db = Path(db)
+        self.path = Path(f"{db}.lock")
+        self.wait = max(0.0, wait)
+        self._fd: int | None = None
+
+    def __enter__(self) -> BatchLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                    os.close(fd)
+                    raise BatchLockedError(
+                        f"another claimcheck batch is running on {self.db} (pid {holder})",
+                        hint="let it finish, or pass --wait SECONDS to wait for it",
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+# --------------------------------------------------------------------------- story assignment
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """What story assignment looks at: the article's lead as one unit vector, and its
+    people and organisations (folded names -> mentions)."""
+
+    vector: np.ndarray = field(repr=False)
+    entities: Mapping[str, int]
+    title: str
+
+
+def article_features(article: Article, config: Config) -> ArticleFeatures:
+    """Parse one article and embed its lead (the first ``story_lead_sentences``)."""
+    from claimcheck.entities import extract_mentions, fold_name, link_entities
+    from claimcheck.nlp import load_spacy
+    from claimcheck.pipeline import get_embedder
+
+    body = article.text[article.body_start :]
+    doc = load_spacy(config.spacy_model)(body)
+    sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
+    lead = sentences[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]]
+    vector = get_embedder(config).encode(lead).mean(axis=0)
+    vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+
+    mentions = extract_mentions(doc, offset=article.body_start)
+    entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
+    per_entity = Counter(links.values())
+    names: Counter[str] = Counter()
+    for entity in entities:
+        if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
+            names[name] += per_entity.get(entity.id, 0) or 1
+    title = article.title or (sentences[0] if sentences else article.id)
+    return ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120))
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _top(names: Mapping[str, int], n: int) -> list[str]:
+    """The ``n`` most mentioned names; ties go to the one named first."""
+    return [name for name, _ in sorted(names.items(), key=lambda kv: -kv[1])[:n]]
+
+
+def shared_entity_count(article: Mapping[str, int], story: Mapping[str, int], config: Config) -> int:
+    """How many of the article's key names the story names too, allowing the variants
+    ``entities.compare_names`` accepts ("Kast" / "José Antonio Kast Rist", "Jeanette" /
+    "Jeannette")."""
+    from claimcheck.entities import NameRelation, compare_names
+
+    k = config.story_key_entities
+    theirs = _top(story, 3 * k)
+    exact = set(theirs)
+    shared = 0
+    for name in _top(article, k):
+        if name in exact or any(
+            compare_names(name, other, token_similarity=config.name_token_similarity) != NameRelation.DIFFERENT
+            for other in theirs
+        ):
+            shared += 1
+    return shared
+
+
+@dataclass
+class _Candidate:
+    """A story as assignment sees it, updated in memory as articles join it."""
+
+    story_id: int
+    centroid: np.ndarray  # sum of member vectors
+    n_articles: int
+    entities: Counter[str]
+
+    def add(self, features: ArticleFeatures) -> None:
+        self.centroid = self.centroid + features.vector if self.centroid.size else features.vector.copy()
+        self.n_articles += 1
+        self.entities.update(features.entities)
+
+
+@dataclass(frozen=True)
+class StoryChoice:
+    story_id: int | None  # None: start a new story
+    similarity: float  # cosine between the article's lead and the story's centroid
+    shared_entities: int
+
+
+def choose_story(features: ArticleFeatures, candidates: Sequence[_Candidate], config: Config) -> StoryChoice:
+    """The story an article joins, or ``StoryChoice(None, ...)`` for a new one.
+
+    A story qualifies when the cosine of the article's lead with its centroid reaches
+    ``story_min_similarity`` and they share enough key names (``story_min_shared_entities``,
+    or every key name of an article that names fewer); or when the cosine reaches
+    ``story_similarity_alone`` and the names do not speak against it (one is shared, or
+    the article or the story names no one).  The most similar qualifying story wins.  One matrix
+    product scores every story; names are compared only for stories similar enough, so
+    the work is linear in stories x new articles.
+    """
+    if not candidates:
+        return StoryChoice(None, 0.0, 0)
+    centroids = np.stack([c.centroid for c in candidates])
+    norms = np.linalg.norm(centroids, axis=1)
+    norms[norms == 0] = 1.0
+    similarities = centroids @ features.vector / norms
+    key_names = min(len(features.entities), config.story_key_entities)
+    needed = max(1, min(config.story_min_shared_entities, key_names)) if key_names else None
+    for i in np.argsort(-similarities):
+        similarity = float(similarities[i])
+        if similarity < min(config.story_min_similarity, config.story_similarity_alone):
+            break
+        shared = shared_entity_count(features.entities, candidates[i].entities, config)
+        names_agree = shared > 0 or not features.entities or not candidates[i].entities
+        if (similarity >= config.story_similarity_alone and names_agree) or (
+            needed is not None and similarity >= config.story_min_similarity and shared >= needed
+        ):
+            return StoryChoice(candidates[i].story_id, similarity, shared)
+    return StoryChoice(None, float(similarities.max()), 0)
+
+
+def story_slug(entities: Mapping[str, int], articles: Iterable[Article], title: str, run_date: dt.date) -> str:
+    """``<first date>-<most mentioned person or organisation>``: ``2025-12-15-jose-antonio-kast``.
+
+    The first date is the earliest article date, or the run date when no article has one.
+    """
+    dates = [a.date for a in articles if a.date]
+    first = min(dates) if dates else run_date
+    top = _top(entities, 1)
+    words = top[0] if top else " ".join(re.findall(r"\w+", title.lower())[:5])
+    name = re.sub(r"[^a-z0-9]+", "-", _ascii(words)).strip("-")[:60].strip("-") or "story"
+    return f"{first.isoformat()}-{name}"
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article already in the store (same content hash), under this or another name."""
+
+    path: str
+    article_id: str
+    stored_as: str
+
+    def __str__(self) -> str:
+        same = "" if self.stored_as == self.article_id else f" as {self.stored_as}"
+        return f"{self.path}: already stored{same}; skipped as a duplicate"
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    id: int
+    slug: str
+    title: str
+    articles: int
+    new_articles: int
+    counts: Mapping[str, int]  # new, open, confirmed, dismissed
+    report_date: dt.date | None
+    created_this_run: bool
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    run_id: int
+    run_date: dt.date
+    resumed: bool
+    new_articles: int
+    stories: tuple[StorySummary, ...]  # stories that gained an article in this run
+    new_stories: int
+    duplicates: tuple[Skipped, ...]
+    problems: tuple[InputProblem | str, ...]
+    notes: tuple[str, ...]
+    discrepancies: int  # current discrepancies of this run's stories
+    new_discrepancies: int  # of which first found by this run
+    reopened: tuple[str, ...]  # history notes of dismissed discrepancies reopened
+    written: tuple[Path, ...]  # report files
+    index: Path | None
+    reports_dir: Path
+    inbox: Path
+    files: int  # article files found in the inbox
+
+    @property
+    def nothing_done(self) -> bool:
+        return not (self.new_articles or self.duplicates or self.written)
+
+    @property
+    def nothing_done_reason(self) -> str | None:
+        """Why the run did nothing, in words for the log (None when it did something)."""
+        if not self.nothing_done:
+            return None
+        if not self.files:
+            return (f"{self.inbox}: the inbox holds no article files (see article_suffixes in "
+                    "`claimcheck config`); nothing done")
+        return f"{self.inbox}: no article in the inbox could be read; nothing done"
+
+    @property
+    def exit_code(self) -> int:
+        """0 everything processed; 1 some input rejected, the rest processed; 2 nothing done."""
+        if self.nothing_done:
+            return 2
+        return 1 if self.problems else 0
+
+    def summary(self) -> str:
+        wrote = self.reports_dir / self.run_date.isoformat()
+        return (
+            f"{self.new_articles} new articles in {len(self.stories)} stories ({self.new_stories} new stories); "
+            f"{len(self.duplicates)} skipped as duplicates; {len(self.problems)} rejected; "
+            f"{self.discrepancies} discrepancies ({self.new_discrepancies} new); wrote {wrote}/"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "summary": self.summary(), "new_articles": self.new_articles, "stories": [s.slug for s in self.stories],
+            "new_stories": self.new_stories, "duplicates": len(self.duplicates),
+            "rejected": len(self.problems), "discrepancies": self.discrepancies,
+            "new_discrepancies": self.new_discrepancies, "index": str(self.index) if self.index else None,
+        }
+
+
+class Progress(Protocol):
+    """What the CLI's progress bar implements; the batch reports each step to it."""
+
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, label: str = "") -> None: ...
+
+
+class _NoProgress:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, label: str = "") -> None:
+        pass
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def inbox_files(inbox: Path, config: Config) -> list[Path]:
+    """Article files directly in the inbox (``config.article_suffixes``; hidden files
+    skipped), sorted by name: the files ``load_articles`` would read from the folder."""
+    suffixes = tuple(s.lower() for s in config.article_suffixes)
+    try:
+        entries = list(inbox.iterdir())
+    except OSError as exc:
+        raise UnreadableFileError(f"inbox cannot be listed: {exc.strerror or exc}", path=str(inbox),
+                                  hint="check the folder's permissions; nothing was done") from exc
+    files = [p for p in entries if not p.name.startswith(".") and p.suffix.lower() in suffixes and p.is_file()]
+    return sorted(files, key=lambda p: p.name)
+
+
+def run_batch(
+    inbox: str | os.PathLike[str],
+    db: str | os.PathLike[str],
+    reports_dir: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    run_date: dt.date | None = None,
+    wait: float = 0.0,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Ingest the inbox's new articles into the store at ``db``, check the stories they
+    changed, and write the night's reports under ``reports_dir/<run date>/``.
+
+    Raises ``InputError`` when the inbox is missing (nothing is done) and
+    ``BatchLockedError`` when another run holds the database; bad files are reported
+    in the result, never raised.
+    """
+    config = config or Config()
+    run_date = run_date or dt.date.today()
+    progress = progress or _NoProgress()
+    inbox = Path(inbox)
+    reports_dir = Path(reports_dir)
+    if not inbox.exists():
+        raise InputError("inbox folder does not exist", path=str(inbox), hint="check the path; nothing was done")
+    if not inbox.is_dir():
+        raise InputError("inbox is not a folder", path=str(inbox), hint="pass the folder the articles arrive in")
+    files = inbox_files(inbox, config)
+
+    with BatchLock(db, wait=wait), Store(db, busy_timeout=config.store_busy_timeout_seconds) as store:
+        run = store.begin_run(run_date, str(inbox))
+        ingested = _ingest(store, run, files, config, progress)
+        problems: list[InputProblem | str] = list(ingested.problems)
+        reports, reopened, failures = _analyse_stories(store, run, config, progress)
+        problems.extend(failures)
+        written = _write_story_reports(store, run, reports_dir, reports, config, progress)
+
+        stories = store.stories_of_run(run.id)
+        current = [d for s in stories for d in store.story_discrepancies(s.id, active_only=True).values()]
+        new_per_story = Counter(a.story_id for a in store.run_articles(run.id))
+        summaries = tuple(_story_summary(store, s, new_per_story[s.id], run.id, run_date) for s in stories)
+        result = BatchResult(
+            run_id=run.id, run_date=run_date, resumed=run.resumed,
+            new_articles=sum(new_per_story.values()), stories=summaries,
+            new_stories=sum(s.created_run == run.id for s in stories),
+            duplicates=tuple(ingested.duplicates), problems=tuple(problems), notes=tuple(ingested.notes),
+            discrepancies=len(current), new_discrepancies=sum(d.first_run == run.id for d in current),
+            reopened=tuple(reopened), written=tuple(written), index=None, reports_dir=reports_dir,
+            inbox=inbox, files=len(files),
+        )
+        index = write_index(store, run_date, reports_dir, result)
+        _checkpoint("index-written")
+        result = replace(result, index=index)
+        store.finish_run(run.id, result.to_dict())
+    return result
+
+
+@dataclass
+class _Ingested:
+    duplicates: list[Skipped] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress) -> _Ingested:
+    out = _Ingested()
+    since = run.run_date - dt.timedelta(days=config.story_window_days)
+    candidates = [
+        _Candidate(s.id, s.centroid, s.n_articles, Counter(s.entities)) for s in store.stories(updated_since=since)
+    ]
+    read_now: set[str] = set()  # content hashes read by this attempt
+    progress.start("reading articles", len(files))
+    for path in files:
+        loaded = load_articles([path], config)
+        out.problems.extend(loaded.problems)
+        out.notes.extend(loaded.notes)
+        for article in loaded.articles:
+            digest = content_hash(article.text[article.body_start :])
+            stored = store.article_by_hash(digest)
+            first_read = digest not in read_now
+            read_now.add(digest)
+            if stored is not None:
+                # Stored by this run before it was killed, read again now: not a duplicate.
+                if stored.run_id != run.id or not first_read:
+                    out.duplicates.append(Skipped(str(path), article.id, stored.article.id))
+                continue
+            features = article_features(article, config)
+            _checkpoint("article-parsed")
+            choice = choose_story(features, candidates, config)
+            with store.transaction():
+                if choice.story_id is None:
+                    story = store.create_story(title=features.title, run_date=run.run_date, run_id=run.id,
+                                               dim=features.vector.shape[0])
+                    joined = _Candidate(story.id, np.zeros(0, np.float32), 0, Counter())
+                else:
+                    old = next(c for c in candidates if c.story_id == choice.story_id)
+                    joined = _Candidate(old.story_id, old.centroid, old.n_articles, Counter(old.entities))
+                store.add_article(article, content_hash=digest, run_id=run.id, story_id=joined.story_id,
+                                  similarity=choice.similarity if choice.story_id else None,
+                                  shared_entities=choice.shared_entities if choice.story_id else None)
+                joined.add(features)
+                store.update_story_features(joined.story_id, centroid=joined.centroid, n_articles=joined.n_articles,
+                                            entities=joined.entities, updated=run.run_date)
+                _checkpoint("article-uncommitted")
+            # The in-memory stories change only once the store has.
+            candidates[:] = [c for c in candidates if c.story_id != joined.story_id] + [joined]
+            _checkpoint("article-committed")
+        progress.advance(path.name)
+    return out
+
+
+def _analyse_stories(
+    store: Store, run: Run, config: Config, progress: Progress
+) -> tuple[dict[int, Report], list[str], list[str]]:
+    from claimcheck.pipeline import analyse
+    from claimcheck.report.jsonfmt import claim_to_dict
+
+    reports: dict[int, Report] = {}
+    reopened: list[str] = []
+    failures: list[str] = []
+    todo = store.stories_needing_analysis()
+    progress.start("checking stories", len(todo))
+    for story in todo:
+        articles = store.story_articles(story.id)
+        try:
+            report = analyse(articles, config)
+        except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the night
+            if isinstance(exc, (StoreError, ModelLoadError)):
+                raise
+            failures.append(f"{story.name} ({', '.join(a.id for a in articles)}): analysis failed: "
+                            f"{type(exc).__name__}: {exc}; it will be tried again next run")
+            progress.advance(story.name)
+            continue
+        outlets = {a.id: a.outlet for a in articles}
+        with store.transaction():
+            store.name_story(story.id, story_slug(story.entities, articles, story.title, run.run_date))
+            store.replace_claims([a.id for a in articles], [claim_to_dict(c) for c in report.claims])
+            reopened += _save_discrepancies(store, story.id, report.discrepancies, run, outlets)
+            store.mark_analysed(story.id)
+            _checkpoint("analysis-uncommitted")
+        _checkpoint("analysis-saved")
+        reports[story.id] = report
+        progress.advance(story.name)
+    return reports, reopened, failures
+
+
+def _save_discrepancies(
+    store: Store, story_id: int, found: Sequence[Discrepancy], run: Run, outlets: Mapping[str, str]
+) -> list[str]:
+    """Upsert by stable id; returns the notes of dismissed discrepancies reopened."""
+    known = store.story_discrepancies(story_id)
+    reopened = []
+    for d in found:
+        old = known.get(d.id)
+        if old is None:
+            store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id)
+            store.add_event(story_id, d.id, "open", note=f"found by the run of {run.run_date}", by=BATCH_REVIEWER)
+            continue
+        gained = _new_sources(old, d)
+        reopen = old.status == "dismissed" and bool(gained)
+        store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id, first_seen=old.first_seen,
+                               first_run=old.first_run, status="open" if reopen else old.status)
+        if reopen:
+            sources = ", ".join(f"{f} ({outlets[f]})" if outlets.get(f, f) != f else f for f in gained)
+            note = f"reopened: new evidence from {sources} in the run of {run.run_date}"
+            store.add_event(story_id, d.id, "open", note=note, by=BATCH_REVIEWER)
+            reopened.append(f"{d.id} (dismissed): new evidence from {sources}")
+    store.deactivate_discrepancies(story_id, keep=[d.id for d in found])
+    return reopened
+
+
+def _new_sources(old: StoredDiscrepancy, new: Discrepancy) -> list[str]:
+    """Articles the new evidence cites that the old evidence did not."""
+    before = {e.file for e in old.evidence}
+    return sorted({e.file for e in new.evidence} - before)
+
+
+def _write_story_reports(
+    store: Store, run: Run, reports_dir: Path, reports: Mapping[int, Report], config: Config, progress: Progress
+) -> list[Path]:
+    from claimcheck.pipeline import analyse
+    from claimcheck.report import write_report
+
+    written: list[Path] = []
+    todo = store.stories_needing_report()
+    progress.start("writing reports", len(todo))
+    for story in todo:
+        report = reports.get(story.id)
+        if report is None:  # analysed by an earlier, killed attempt: the same articles give the same report
+            report = analyse(store.story_articles(story.id), config)
+        report = with_review_status(report, store.story_discrepancies(story.id))
+        folder = reports_dir / run.run_date.isoformat() / (story.slug or f"story-{story.id}")
+        written += write_report(report, folder, formats=REPORT_FORMATS).values()
+        _checkpoint("report-written")
+        store.mark_reported(story.id, run.run_date)
+        progress.advance(story.name)
+    return written
+
+
+def with_review_status(report: Report, stored: Mapping[str, StoredDiscrepancy]) -> Report:
+    """The report with each discrepancy's review status; dismissed ones moved last
+    (the writers show them in a collapsed "Dismissed" section)."""
+    found = [replace(d, status=stored[d.id].status) if d.id in stored else d for d in report.discrepancies]
+    ordered = [d for d in found if d.status != "dismissed"] + [d for d in found if d.status == "dismissed"]
+    notes = list(dict.fromkeys([*report.notes, *(f"{a.id}: {n}" for a in report.articles for n in a.notes)]))
+    return replace(report, discrepancies=ordered, notes=notes)
+
+
+def _story_summary(store: Store, story: StoredStory, new_articles: int, run_id: int, run_date: dt.date) -> StorySummary:
+    return StorySummary(
+        id=story.id, slug=story.slug or f"story-{story.id}", title=story.title, articles=story.n_articles,
+        new_articles=new_articles, counts=store.status_counts(story.id, new_on=run_date),
+        report_date=story.report_date, created_this_run=story.created_run == run_id,
+    )
+
+
+# --------------------------------------------------------------------------- the night's index
+
+_INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="claimcheck batch">
+<title>claimcheck — {{ date }}</title>
+<style>
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #222; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0 2rem; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th.n { text-align: right; }
+.new { font-weight: bold; color: #a40000; }
+.muted { color: #777; }
+code { font-size: 90%; }
+</style>
+</head>
+<body>
+<h1>claimcheck — {{ date }}</h1>
+{% for run in runs %}
+<p>{% if runs|length > 1 %}Run {{ run.id }}: {% endif %}{{ run.summary }}</p>
+{% endfor %}
+<h2>Stories checked on {{ date }}</h2>
+{% if tonight %}
+<table>
+<thead><tr><th>Story</th><th>Title</th><th class="n">Articles</th><th class="n">New</th><th class="n">Open</th><th class="n">Confirmed</th><th class="n">Dismissed</th></tr></thead>
+<tbody>
+{% for s in tonight %}
+<tr><td><a href="{{ s.slug }}/report.html"><code>{{ s.slug }}</code></a>{% if s.created %} <span class="muted">(new story)</span>{% endif %}</td><td>{{ s.title }}</td>
+<td class="n">{{ s.articles }}</td><td class="n{% if s.counts.new %} new{% endif %}">{{ s.counts.new }}</td><td class="n">{{ s.counts.open }}</td><td class="n">{{ s.counts.confirmed }}</td><td class="n">{{ s.counts.dismissed }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% else %}
+<p class="muted">No story changed.</p>
+{% endif %}
+{% if earlier %}
+<h2>Earlier stories with open discrepancies</h2>
+<table>
+<thead><tr><th>Story</th><th>Title</th><th>Last report</th><th class="n">Open</th><th class="n">Confirmed</th><th class="n">Dismissed</th></tr></thead>
+<tbody>
+{% for s in earlier %}
+<tr><td><a href="../{{ s.report_date }}/{{ s.slug }}/report.html"><code>{{ s.slug }}</code></a></td><td>{{ s.title }}</td><td>{{ s.report_date }}</td>
+<td class="n">{{ s.counts.open }}</td><td class="n">{{ s.counts.confirmed }}</td><td class="n">{{ s.counts.dismissed }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
+{% if problems %}
+<h2>Rejected input{% if runs|length > 1 %} (run {{ runs[-1].id }}){% endif %}</h2>
+<ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul>
+{% endif %}
+{% if duplicates %}
+<h2>Skipped as duplicates{% if runs|length > 1 %} (run {{ runs[-1].id }}){% endif %}</h2>
+<ul>{% for d in duplicates %}<li>{{ d }}</li>{% endfor %}</ul>
+{% endif %}
+</body>
+</html>
+"""
+
+
+def render_index(
+    date: dt.date, runs: Sequence[dict], tonight: Sequence[dict], earlier: Sequence[dict],
+    problems: Sequence[str], duplicates: Sequence[str],
+) -> str:
+    """The night's ``index.html``: self-contained, every value escaped by Jinja2."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(_INDEX_TEMPLATE).render(
+        date=date.isoformat(), runs=runs, tonight=tonight, earlier=earlier,
+        problems=problems, duplicates=duplicates,
+    )
+
+
+def write_index(store: Store, run_date: dt.date, reports_dir: Path, result: BatchResult) -> Path:
+    """Write ``reports_dir/<date>/index.html``: the stories reported that night (by any
+    run on that date) with their counts, then earlier stories still open."""
+    from claimcheck.report import atomic_write_text
+
+    tonight, earlier = [], []
+    created_now = {s.id for s in result.stories if s.created_this_run}
+    for story in store.stories():
+        if story.report_date is None or story.slug is None:
+            continue
+        counts = store.status_counts(story.id, new_on=run_date)
+        row = {"slug": story.slug, "title": story.title, "articles": story.n_articles, "counts": counts,
+               "report_date": story.report_date.isoformat(),
+               "created": story.id in created_now or story.created == run_date}
+        if story.report_date == run_date:
+            tonight.append(row)
+        elif counts["open"]:
+            earlier.append(row)
+    earlier.sort(key=lambda r: r["report_date"], reverse=True)
+    folder = reports_dir / run_date.isoformat()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"report folder cannot be created: {exc.strerror or exc}", path=str(folder),
+                          hint="choose another --reports folder") from exc
+    runs = [{"id": r.id, "summary": (r.summary or {}).get("summary", "")}
+            for r in store.runs(run_date=run_date) if r.finished_at and r.id != result.run_id]
+    runs.append({"id": result.run_id, "summary": result.summary()})
+    html = render_index(run_date, runs, tonight, earlier,
+                        [str(p) for p in result.problems], [str(d) for d in result.duplicates])
+    return atomic_write_text(folder / "index.html", html)
