@@ -104,15 +104,31 @@ class StoryBuilder:
 
 
 PCT = QuantityKind.PERCENT
+BOTH = {"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"}
+
+
+def two_candidates() -> StoryBuilder:
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.person("p:lund", "Per Lund")
+    return b
+
+
+def ruiz_figures(sentence_a: str, figure_a: tuple, sentence_b: str, figure_b: tuple) -> StoryBuilder:
+    """Two one-sentence articles about Ana Ruiz, each with one share of the vote:
+    a figure is (surface, value, low, high)."""
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    for aid, sentence, (surface, value, low, high) in (("a.txt", sentence_a, figure_a), ("b.txt", sentence_b, figure_b)):
+        b.article(aid, sentence, people={"Ana Ruiz": "p:ruiz"}, figures=[(surface, value, low, high, PCT, "%")])
+    return b
 
 
 def test_disjoint_shares_for_the_same_person_are_a_numeric_conflict():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.article("a.txt", "Ana Ruiz received 54.2% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("54.2%", 54.2, 54.15, 54.25, PCT, "%")])
-    b.article("b.txt", "Ana Ruiz won about 61% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("about 61%", 61, 60, 62, PCT, "%")])
+    b = ruiz_figures(
+        "Ana Ruiz received 54.2% of the vote.", ("54.2%", 54.2, 54.15, 54.25),
+        "Ana Ruiz won about 61% of the vote.", ("about 61%", 61, 60, 62),
+    )
     found = detect_numeric_conflicts(b.build(), same, CONFIG)
     assert len(found) == 1
     d = found[0]
@@ -124,22 +140,18 @@ def test_disjoint_shares_for_the_same_person_are_a_numeric_conflict():
 
 
 def test_about_58_percent_and_58_30_percent_are_not_flagged():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.article("a.txt", "Ana Ruiz secured approximately 58% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("approximately 58%", 58, 57, 59, PCT, "%")])
-    b.article("b.txt", "Ana Ruiz secured 58.30% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("58.30%", 58.3, 58.295, 58.305, PCT, "%")])
+    b = ruiz_figures(
+        "Ana Ruiz secured approximately 58% of the vote.", ("approximately 58%", 58, 57, 59),
+        "Ana Ruiz secured 58.30% of the vote.", ("58.30%", 58.3, 58.295, 58.305),
+    )
     assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
 
 
 def test_figures_from_different_rounds_are_not_compared():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.article("a.txt", "In the first round, Ana Ruiz took nearly 27% of the vote.",
-              people={"Ana Ruiz": "p:ruiz"}, figures=[("nearly 27%", 27, 25.5, 27, PCT, "%")])
-    b.article("b.txt", "Ana Ruiz received just over 41% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("just over 41%", 41, 41, 42.5, PCT, "%")])
+    b = ruiz_figures(
+        "In the first round, Ana Ruiz took nearly 27% of the vote.", ("nearly 27%", 27, 25.5, 27),
+        "Ana Ruiz received just over 41% of the vote.", ("just over 41%", 41, 41, 42.5),
+    )
     assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
 
 
@@ -155,9 +167,7 @@ def test_a_pledge_is_not_compared_with_a_count():
 
 
 def test_figures_about_different_people_are_not_compared():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
+    b = two_candidates()
     b.article("a.txt", "Ana Ruiz received 54% of the vote.", people={"Ana Ruiz": "p:ruiz"},
               figures=[("54%", 54, 53.5, 54.5, PCT, "%")])
     b.article("b.txt", "Per Lund received 46% of the vote.", people={"Per Lund": "p:lund"},
@@ -166,21 +176,17 @@ def test_figures_about_different_people_are_not_compared():
 
 
 def test_dissimilar_wording_keeps_figures_apart():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.article("a.txt", "Ana Ruiz received 54% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("54%", 54, 53.5, 54.5, PCT, "%")])
-    b.article("b.txt", "Ana Ruiz won 61% of the vote.", people={"Ana Ruiz": "p:ruiz"},
-              figures=[("61%", 61, 60.5, 61.5, PCT, "%")])
+    b = ruiz_figures(
+        "Ana Ruiz received 54% of the vote.", ("54%", 54, 53.5, 54.5),
+        "Ana Ruiz won 61% of the vote.", ("61%", 61, 60.5, 61.5),
+    )
     assert detect_numeric_conflicts(b.build(), unrelated, CONFIG) == []
 
 
 def test_each_figure_belongs_to_the_person_named_before_it():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
+    b = two_candidates()
     b.article("a.txt", "Ana Ruiz took 27% and Per Lund about 24%, while others won 49%.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              people=BOTH,
               figures=[("27%", 27, 26.5, 27.5, PCT, "%"), ("about 24%", 24, 23, 25, PCT, "%"),
                        ("49%", 49, 48.5, 49.5, PCT, "%")])
     holders = [h.holder for h in quantity_holders(b.claims[0])]
@@ -188,13 +194,11 @@ def test_each_figure_belongs_to_the_person_named_before_it():
 
 
 def test_narrowly_won_against_a_three_point_gap_is_shown():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
+    b = two_candidates()
     b.article("a.txt", "Ana Ruiz narrowly won the first round, ahead of Per Lund.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+              people=BOTH)
     b.article("b.txt", "In the first round, Ana Ruiz took nearly 27% and Per Lund about 24%.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              people=BOTH,
               figures=[("nearly 27%", 27, 25.5, 27, PCT, "%"), ("about 24%", 24, 23, 25, PCT, "%")])
     found = detect_margin_conflicts(b.build(), same, CONFIG)
     assert len(found) == 1
@@ -205,35 +209,29 @@ def test_narrowly_won_against_a_three_point_gap_is_shown():
 
 
 def test_a_narrow_win_that_is_narrow_is_not_flagged():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
-    b.article("a.txt", "Ana Ruiz narrowly beat Per Lund.", people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b = two_candidates()
+    b.article("a.txt", "Ana Ruiz narrowly beat Per Lund.", people=BOTH)
     b.article("b.txt", "Ana Ruiz took 50.4% and Per Lund 49.6%.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              people=BOTH,
               figures=[("50.4%", 50.4, 50.35, 50.45, PCT, "%"), ("49.6%", 49.6, 49.55, 49.65, PCT, "%")])
     assert detect_margin_conflicts(b.build(), same, CONFIG) == []
 
 
 def test_a_margin_word_about_another_round_is_not_compared():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
+    b = two_candidates()
     b.article("a.txt", "Ana Ruiz narrowly won the first round against Per Lund.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+              people=BOTH)
     b.article("b.txt", "Ana Ruiz received 58% and Per Lund 42%.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              people=BOTH,
               figures=[("58%", 58, 57.5, 58.5, PCT, "%"), ("42%", 42, 41.5, 42.5, PCT, "%")])
     assert detect_margin_conflicts(b.build(), same, CONFIG) == []
 
 
 def test_landslide_against_a_close_result_is_shown():
-    b = StoryBuilder()
-    b.person("p:ruiz", "Ana Ruiz")
-    b.person("p:lund", "Per Lund")
-    b.article("a.txt", "Ana Ruiz won in a landslide over Per Lund.", people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"})
+    b = two_candidates()
+    b.article("a.txt", "Ana Ruiz won in a landslide over Per Lund.", people=BOTH)
     b.article("b.txt", "Ana Ruiz took 51% and Per Lund 47%.",
-              people={"Ana Ruiz": "p:ruiz", "Per Lund": "p:lund"},
+              people=BOTH,
               figures=[("51%", 51, 50.5, 51.5, PCT, "%"), ("47%", 47, 46.5, 47.5, PCT, "%")])
     [d] = detect_margin_conflicts(b.build(), same, CONFIG)
     assert "landslide" in d.explanation

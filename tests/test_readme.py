@@ -16,8 +16,14 @@ def readme_commands() -> list[str]:
 
 def test_readme_has_one_install_and_one_test_command():
     install, test = readme_commands()
-    assert "pip install" in install and "constraints.txt" in install
+    assert install.startswith("pip install") and "constraints.txt" in install
     assert "pytest" in test
+
+
+def test_ci_starts_from_the_readme_virtualenv():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    venv = re.search(r"\((`python3 -m venv[^`]*`)\)", text).group(1).strip("`")
+    assert venv in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_ci_runs_the_readme_commands_verbatim():
