@@ -202,8 +202,8 @@ def _top(names: Mapping[str, int], n: int) -> list[str]:
 
 def shared_entity_count(article: Mapping[str, int], story: Mapping[str, int], config: Config) -> int:
     """How many of the article's key names the story names too, allowing the variants
-    ``entities.compare_names`` accepts ("Kast" / "José Antonio Kast Rist", "Jeanette" /
-    "Jeannette")."""
+    ``entities.compare_names`` accepts ("Ruiz" / "Ana María Ruiz Tagle", "Mohammad" /
+    "Mohammed")."""
     from claimcheck.entities import NameRelation, compare_names
 
     k = config.story_key_entities
@@ -274,7 +274,7 @@ def choose_story(features: ArticleFeatures, candidates: Sequence[_Candidate], co
 
 
 def story_slug(entities: Mapping[str, int], articles: Iterable[Article], title: str, run_date: dt.date) -> str:
-    """``<first date>-<most mentioned person or organisation>``: ``2025-12-15-jose-antonio-kast``.
+    """``<first date>-<most mentioned person or organisation>``: ``2031-04-02-ana-maria-ruiz``.
 
     The first date is the earliest article date, or the run date when no article has one.
     """

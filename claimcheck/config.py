@@ -90,7 +90,7 @@ class Config:
     # ``story_similarity_alone`` and one name is shared or one side names no one (two
     # transfers worded alike but naming other people stay apart).  Otherwise it starts
     # a new story.  On the seeds, articles of one story scored 0.59-0.86 with 4-8 shared names;
-    # unrelated ones (a football transfer, a mill closure, a Chilean earthquake) at most
+    # unrelated ones (a football transfer, a mill closure, an earthquake) at most
     # 0.25 with none.
     story_min_similarity: float = 0.45
     story_min_shared_entities: int = 2

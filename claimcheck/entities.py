@@ -653,7 +653,7 @@ def _trim(doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _split_span(doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Split an entity span at line breaks and inner possessives ("Chile's Communist Party")."""
+    """Split an entity span at line breaks and inner possessives ("Norland's Labour Party")."""
     pieces, cur = [], start
     for k in range(start, end):
         t = doc[k]
@@ -706,7 +706,7 @@ def _spacy_candidates(doc, headings: Sequence[tuple[int, int]]) -> list[_Candida
             if ent.label_ in {"PERSON", "ORG", "NORP"}:
                 a = _strip_leading_titles(doc, a, b, keep=1 if ent.label_ == "PERSON" else 2)
             label = ent.label_
-            # "Augusto" tagged NORP with "Pinochet" left out: extend over capitalised names
+            # "Augustin" tagged NORP with "Moreau" left out: extend over capitalised names
             if label in {"PERSON", "NORP"} and all(doc[k].pos_ == "PROPN" for k in range(a, b)):
                 grown = b
                 while (
@@ -770,7 +770,7 @@ def _is_person_form(folded: Sequence[str], tokens: set[str], surnames: set[str])
 
 def _untagged_name_runs(doc, taken: set[int], tokens: set[str], surnames: set[str]) -> list[_Candidate]:
     """Capitalised runs spaCy left untagged that are made of this article's person names
-    ("Kast" alone, after "José Antonio Kast" was tagged once)."""
+    ("Ruiz" alone, after "Ana María Ruiz" was tagged once)."""
     found, k = [], 0
     while k < len(doc):
         t = doc[k]
@@ -827,7 +827,7 @@ def _span_form(doc, c: _Candidate) -> str:
 
 def _harmonise_labels(doc, cands: list[_Candidate], tokens: set[str], surnames: set[str]) -> None:
     """One label per surface form within the article: names of people are PERSON
-    everywhere; other forms take the article's majority label ("Chile" once PERSON)."""
+    everywhere; other forms take the article's majority label ("Norland" once PERSON)."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for c in cands:
         votes[_span_form(doc, c)][c.label] += 1

@@ -41,7 +41,7 @@ Debatable readings chosen here
   decade: [25, 35]; "about three decades" [20, 40].  Durations keep their stated
   unit ("18 months" -> unit "months"); decades and centuries become "years".
 * Ages are whole completed years, so an unhedged age is exact: "59-year-old",
-  "aged 59", "Kast, 59," -> [59, 59].  "in his 50s" -> [50, 59].
+  "aged 59", "Ruiz, 59," -> [59, 59].  "in his 50s" -> [50, 59].
 * A month without a day covers the whole month; ``value`` is its first day.  A
   month and day without a year take the year that puts them nearest the reference
   date; with no reference date the unit is "month-day" and low/high are
@@ -1080,7 +1080,7 @@ def _emit_ago(
 
 
 def _is_appositive_age(scan: _Scan, atom: _Atom) -> bool:
-    """"José Antonio Kast, 59, leader of ...": a name, a comma, an age, then a break."""
+    """"Ana María Ruiz, 59, leader of ...": a name, a comma, an age, then a break."""
     if not atom.plain or len(atom.plain) > 3 or not 1 <= atom.value <= 120:
         return False
     text = scan.text
@@ -1127,7 +1127,7 @@ def _is_plural(word: str) -> bool:
 
 def _measure(text: str, pos: int, *, of: str, max_words: int = 3) -> str | None:
     """The noun phrase a figure counts: "300,000 undocumented migrants" -> "undocumented
-    migrants".  ``of`` says whether "of the" may ("thousands of Chileans"), must ("27% of
+    migrants".  ``of`` says whether "of the" may ("thousands of Norlanders"), must ("27% of
     the vote") or may not ("330,000 of whom") come first."""
     of_match = _OF_RE.match(text, pos)
     if of_match and of != "forbid":
