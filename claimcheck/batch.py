@@ -169,11 +169,12 @@ class ArticleFeatures:
 def article_features(article: Article, config: Config) -> ArticleFeatures:
     """Parse one article and embed its lead (the first ``story_lead_sentences``)."""
     from claimcheck.entities import extract_mentions, fold_name, link_entities
-    from claimcheck.nlp import load_spacy
+    from claimcheck.nlp import parse_texts
     from claimcheck.pipeline import get_embedder
 
     body = article.text[article.body_start :]
-    doc = load_spacy(config.spacy_model)(body)
+    # parsed once per process: analysing the story later reuses this Doc
+    [doc] = parse_texts([body], config.spacy_model, cache_size=config.parse_cache_docs)
     sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
     lead = sentences[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]]
     vector = get_embedder(config).encode(lead).mean(axis=0)

