@@ -167,6 +167,9 @@ def _singular(word: str) -> str:
     return word
 
 
+_CONTEXT_KINDS = frozenset({QuantityKind.ORDINAL, QuantityKind.DATE, QuantityKind.YEAR})
+
+
 @dataclass(frozen=True)
 class Held:
     """A figure, the entity it is about, and where the words about it begin."""
@@ -190,6 +193,11 @@ def quantity_holders(claim: Claim, sentence_text: str | None = None) -> list[Hel
     out: list[Held] = []
     window_start = claim.start
     for i, q in enumerate(sorted(claim.quantities, key=lambda q: q.start)):
+        if q.kind in _CONTEXT_KINDS:
+            # "led the first round with 33%", "on March 11 she won 52%": an ordinal or a
+            # date sets the scene; it neither takes the name nor ends the holder's window
+            out.append(Held(q, claim.subject_entity if i == 0 else None, window_start))
+            continue
         # a mention may begin before the window: "the 47-year-old newcomer won 61%"
         candidates = [m for m in mentions if window_start < m.end <= q.start]
         if candidates:
@@ -302,7 +310,23 @@ def _figures(story: Story) -> list[_Figure]:
     return out
 
 
+#: Outcomes that are counted separately: dead and injured people are both "people".
+_OUTCOMES = {
+    "dead": re.compile(r"\b(?:kill\w*|die[ds]?|dead|deaths?|death toll|fatalit\w*|lost their lives)\b", re.I),
+    "injured": re.compile(r"\b(?:injur\w*|wound\w*|hurt|hospitali[sz]ed)\b", re.I),
+    "missing": re.compile(r"\b(?:missing|unaccounted)\b", re.I),
+    "displaced": re.compile(r"\b(?:displaced|homeless|evacuat\w*|fled)\b", re.I),
+    "arrested": re.compile(r"\b(?:arrest\w*|detain\w*)\b", re.I),
+}
+
+
+def _outcomes(frame: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _OUTCOMES.items() if pattern.search(frame))
+
+
 def _measures_match(a: _Figure, b: _Figure) -> bool:
+    if _outcomes(a.frame) != _outcomes(b.frame):
+        return False  # 200 killed vs 4,488 injured: two counts, not one
     if a.quantity.kind == QuantityKind.ORDINAL:
         # "third time" and "first far-right president" are different ordinals
         return a.measure is not None and a.measure == b.measure

@@ -206,8 +206,16 @@ _DASHES = re.compile(r"[-‐‑‒–—_/]")
 _NON_WORD = re.compile(r"[^\w\s]")
 
 
+#: Letters Unicode does not decompose into a base letter plus an accent ("Møller" and
+#: "Moller" are one spelling).
+_UNDECOMPOSABLE = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+     "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}
+)
+
+
 def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -344,3 +344,23 @@ def test_a_denied_or_true_majority_is_not_flagged(sentence, share):
     b.article("b.txt", f"Ana Ruiz received {share}% of the vote.", people={"Ana Ruiz": "p:ruiz"},
               figures=[(f"{share}%", share, share - 0.05, share + 0.05, PCT, "%")])
     assert detect_majority_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_dead_and_injured_are_different_counts():
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    count = QuantityKind.COUNT
+    b.article("a.txt", "Ana Ruiz said 200 people were killed in the quake.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("200", 200, 150, 250, count, "")])
+    b.article("b.txt", "Ana Ruiz said 4,488 people were injured in the quake.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("4,488", 4488, 4487.5, 4488.5, count, "")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_an_ordinal_before_a_share_does_not_steal_its_holder():
+    b = two_candidates()
+    b.article("a.txt", "Ana Ruiz led the first round with 33.4% of the vote, ahead of Per Lund on 27%.",
+              people=BOTH, figures=[("first", 1, 1, 1, QuantityKind.ORDINAL, "ordinal"),
+                                    ("33.4%", 33.4, 33.35, 33.45, PCT, "%"), ("27%", 27, 26.5, 27.5, PCT, "%")])
+    holders = [(h.quantity.text, h.holder) for h in quantity_holders(b.claims[0])]
+    assert holders[1:] == [("33.4%", "p:ruiz"), ("27%", "p:lund")]

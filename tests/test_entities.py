@@ -394,3 +394,11 @@ def test_a_shorter_name_does_not_chain_two_sisters_into_one_person():
     entities, links = link_entities(mentions)
     assert sorted(e.name for e in entities) == ["Ana Lucía Ruiz", "Ana María Ruiz"]
     assert links["a.txt", 30, 38] == "person:ana-maria-ruiz"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Nikolai Møller", "Nikolai Moller"), ("Łukasz Wróbel", "Lukasz Wrobel"), ("Jens Weiß", "Jens Weiss")],
+)
+def test_letters_without_a_decomposition_are_accent_variants_not_spellings(a, b):
+    assert compare_names(a, b) == NameRelation.ACCENT_VARIANT
