@@ -1,0 +1,517 @@
+"""Newsroom-scale benchmark: throughput, scaling, memory and accuracy on a synthetic corpus.
+
+    .venv/bin/python bench/run.py --articles 1000            # the full run (minutes)
+    .venv/bin/python bench/run.py --quick                    # 30 articles, smoke test
+    .venv/bin/python bench/run.py --articles 300 --sizes 100,300 --json out.json
+
+For the main size it generates ``bench/corpus.py``'s corpus, then runs, each in a fresh
+process so that times and peak memory are those of one nightly job:
+
+1. **cold**: the batch pipeline (``claimcheck.batch.run_batch``) on one inbox holding every
+   article, with a fresh store and a fresh embedding cache (``Config(cache_dir=...)``);
+   when ``claimcheck.batch`` is missing or fails, ``claimcheck.check`` per story folder
+   instead (the output says which);
+2. **floor**: the same claim texts embedded alone in one batched call with a fresh cache
+   (the model loaded first, untimed): the least any pipeline embedding them must spend;
+3. **warm**: the same run again on the same store and cache, nothing new.
+
+Then the cold run alone at every ``--sizes`` entry, and the scaling exponent: the slope
+of log(total seconds) against log(articles) (``numpy.polyfit``).  Accuracy is scored per
+story against the corpus's gold files (``claimcheck.evaluate``), summed over stories and
+broken down by planted kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+TARGETS = {
+    "cold_seconds_1000": 180.0, "total_over_floor": 1.5, "warm_seconds": 5.0, "peak_rss_mb": 2500.0,
+    "scaling_exponent": 1.15, "hard_recall": 0.95, "false_alarm_rate": 0.01,
+}
+
+
+# =========================================================================== worker side
+
+
+def _peak_rss_mb() -> float:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(self_kb, child_kb) / 1024.0
+
+
+class Stopwatch:
+    """Seconds per named stage, by wrapping functions (nothing in claimcheck changes)."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.calls: Counter[str] = Counter()
+
+    def wrap(self, module, name: str, stage: str, after=None):
+        original = getattr(module, name)
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                result = original(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.perf_counter() - t
+                self.calls[stage] += 1
+            if after is not None:
+                after(result, args, kwargs)
+            return result
+
+        setattr(module, name, timed)
+        return original
+
+
+def _light_discrepancy(d) -> dict:
+    return {"id": d.id, "kind": d.kind.value, "explanation": d.explanation,
+            "evidence": [{"file": e.file, "start": e.start, "end": e.end, "text": e.text} for e in d.evidence]}
+
+
+def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
+    """One pipeline run over the corpus; returns the figures as a dict."""
+    t_import = time.perf_counter()
+    import claimcheck
+    import claimcheck.embed
+    import claimcheck.nlp
+    import claimcheck.pipeline
+    from claimcheck.config import Config
+
+    import_seconds = time.perf_counter() - t_import
+    config = Config(cache_dir=str(work / "cache"))
+    watch = Stopwatch()
+    analyses: list[dict] = []  # one per analysed story: article ids, claims, discrepancies, timings
+
+    def keep(report, args, kwargs) -> None:
+        analyses.append({
+            "articles": [a.id for a in report.articles],
+            "claims": [c.text for c in report.claims],
+            "discrepancies": [_light_discrepancy(d) for d in report.discrepancies],
+            "timings": dict(report.timings),
+        })
+
+    watch.wrap(claimcheck.nlp, "load_spacy", "model load")
+    watch.wrap(claimcheck.pipeline, "load_spacy", "model load")
+    watch.wrap(claimcheck.embed, "_load_sentence_transformer", "model load")
+
+    used = mode
+    note = ""
+    files = sorted(p for p in corpus.glob("story-*/*.txt"))
+    batch = None
+    if mode in ("auto", "batch"):
+        try:
+            import claimcheck.batch as batch
+            from claimcheck.batch import run_batch  # noqa: F401
+        except Exception as exc:  # noqa: BLE001
+            if mode == "batch":
+                raise
+            note += f"claimcheck.batch unavailable ({type(exc).__name__}: {exc}); ran claimcheck.check per story. "
+            batch = None
+    start = time.perf_counter()
+    result_summary = None
+    if batch is not None:
+        inbox = work / "inbox"
+        if not inbox.exists():
+            inbox.mkdir(parents=True)
+            for f in files:
+                shutil.copy2(f, inbox / f.name)
+        watch.wrap(batch, "article_features", "assign: article_features", )
+        watch.wrap(batch, "_ingest", "ingest (all)")
+        watch.wrap(batch, "_analyse_stories", "analyse (all)")
+        watch.wrap(batch, "_write_story_reports", "report")
+        watch.wrap(batch, "write_index", "report")
+        watch.wrap(claimcheck.pipeline, "analyse", "analyse", after=keep)
+        try:
+            result = batch.run_batch(inbox, work / "claimcheck.db", work / "reports", config=config)
+            result_summary = result.summary()
+            used = "batch"
+        except Exception as exc:  # noqa: BLE001
+            if mode == "batch":
+                raise
+            note += f"claimcheck.batch failed ({type(exc).__name__}: {exc}); ran claimcheck.check per story. "
+            batch = None
+            analyses.clear()
+            watch = Stopwatch()
+            start = time.perf_counter()
+    if batch is None:
+        used = "check"
+        from claimcheck.report import write_report
+
+        for folder in sorted(corpus.glob("story-*")):
+            report = claimcheck.check(folder, config)
+            keep(report, (), {})
+            t = time.perf_counter()
+            write_report(report, work / "reports" / folder.name, formats=("md", "json", "html"))
+            watch.seconds["report"] += time.perf_counter() - t
+    total = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+
+    embedder = claimcheck.pipeline.get_embedder(config)
+    stage = Counter()
+    for a in analyses:
+        for k, v in a["timings"].items():
+            stage[k] += v
+    claims = [c for a in analyses for c in a["claims"]]
+    stem.with_suffix(".claims.json").write_text(json.dumps(claims))
+    stem.with_suffix(".analyses.json").write_text(json.dumps(analyses))
+    return {
+        "mode": used, "note": note.strip(), "articles": len(files), "seconds": total,
+        "import_seconds": import_seconds, "stopwatch": dict(watch.seconds), "calls": dict(watch.calls),
+        "pipeline_stages": dict(stage), "claims": len(claims), "unique_claims": len(set(claims)),
+        "encoded": embedder.encoded, "peak_rss_mb": _peak_rss_mb(), "batch_summary": result_summary,
+        "stories_analysed": len(analyses),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime, "loadavg_after": os.getloadavg(),
+    }
+
+
+def worker_floor(claims_file: Path, work: Path) -> dict:
+    from claimcheck.config import Config
+    from claimcheck.embed import Embedder
+
+    texts = json.loads(claims_file.read_text())
+    with tempfile.TemporaryDirectory(dir=work) as fresh:
+        embedder = Embedder(Config(cache_dir=fresh))
+        _ = embedder.model  # load the model first: the floor is the encoding alone
+        embedder.encode(["warm up the model once"])
+        t = time.perf_counter()
+        embedder.encode(texts)
+        seconds = time.perf_counter() - t
+    return {"seconds": seconds, "texts": len(texts), "encoded": embedder.encoded - 1, "peak_rss_mb": _peak_rss_mb()}
+
+
+# =========================================================================== accuracy
+
+
+def score(corpus: Path, analyses: list[dict]) -> dict:
+    """Score every story's gold against the discrepancies that cite its files."""
+    from claimcheck.evaluate import evaluate, load_gold
+
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    by_file: dict[str, list[dict]] = defaultdict(list)
+    for a in analyses:
+        for d in a["discrepancies"]:
+            for f in {e["file"] for e in d["evidence"]}:
+                by_file[f].append(d)
+    kinds = Counter()
+    hits = Counter()
+    examples: dict[str, list[dict]] = defaultdict(list)
+    report_size = gold_size = 0
+    unmatched = 0
+    for story in manifest["stories"]:
+        gold = load_gold(corpus / story["folder"] / "gold.yaml")
+        plant_of = {p["id"]: p for p in story["plants"]}
+        seen: dict[str, dict] = {}
+        for f in story["files"]:
+            for d in by_file.get(f, ()):
+                seen.setdefault(d["id"] + "|" + ",".join(sorted({e["file"] for e in d["evidence"]})), d)
+        preds = list(seen.values())
+        result = evaluate(preds, gold)
+        report_size += result.report_size
+        unmatched += result.unmatched
+        gold_size += len(gold.discrepancies)
+        for r in result.item_results:
+            plant = plant_of.get(r.id, {})
+            kind = f"{r.level}:{plant.get('kind', r.id.split('-')[0])}"
+            kinds[kind] += 1
+            if r.hit:
+                hits[kind] += 1
+            bad = (r.level == "hard" and not r.hit) or (r.level == "consistent" and r.hit)
+            if bad and len(examples[kind]) < 200:
+                item = next(i for i in gold.items if i.id == r.id)
+                examples[kind].append({
+                    "story": story["folder"], "item": r.id, "why": item.why,
+                    "spans": [(s.file, s.quote) for s in item.spans],
+                    "predictions": [result.predictions[p].summary for p in r.prediction_ids][:2],
+                    "plant": plant,
+                })
+    hard_total = sum(v for k, v in kinds.items() if k.startswith("hard:"))
+    hard_hit = sum(v for k, v in hits.items() if k.startswith("hard:"))
+    cons_total = sum(v for k, v in kinds.items() if k.startswith("consistent:"))
+    cons_hit = sum(v for k, v in hits.items() if k.startswith("consistent:"))
+    return {
+        "hard_total": hard_total, "hard_hit": hard_hit,
+        "hard_recall": hard_hit / hard_total if hard_total else 1.0,
+        "lookalikes": cons_total, "false_alarms": cons_hit,
+        "false_alarm_rate": cons_hit / cons_total if cons_total else 0.0,
+        "report_size": report_size, "gold_size": gold_size, "unmatched_predictions": unmatched,
+        "by_kind": {k: {"items": kinds[k], "hit": hits[k]} for k in sorted(kinds)},
+        "examples": examples,
+    }
+
+
+def story_assignment(corpus: Path, analyses: list[dict]) -> dict:
+    """How the batch's stories match the corpus's stories (files are named sNNNN-...)."""
+    truth = lambda f: f.split("-", 1)[0]  # noqa: E731
+    batch_stories = [a["articles"] for a in analyses]
+    pure = sum(len({truth(f) for f in arts}) == 1 for arts in batch_stories)
+    split = Counter()
+    for arts in batch_stories:
+        for s in {truth(f) for f in arts}:
+            split[s] += 1
+    return {"batch_stories": len(batch_stories), "pure": pure,
+            "gold_stories": len(split), "gold_stories_split": sum(v > 1 for v in split.values())}
+
+
+# =========================================================================== orchestration
+
+
+def run_worker(args: list[str], log: Path, profile: Path | None = None) -> dict:
+    """Run one measurement in a fresh process (its own peak RSS, its own model loads).
+    With ``profile``, under py-spy (a sampling profiler outside the process, so the
+    timings stay close to an unprofiled run) writing collapsed stacks there."""
+    out = log.with_suffix(".json")
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args, "--result", str(out)]
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if profile is not None and Path(spy).exists():
+        cmd = [spy, "record", "--format", "raw", "--rate", "50", "--nonblocking", "-o", str(profile), "--", *cmd]
+    t = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        raise SystemExit(f"worker failed ({' '.join(args)}); see {log}:\n{log.read_text()[-3000:]}")
+    result = json.loads(out.read_text())
+    result["process_seconds"] = time.perf_counter() - t
+    return result
+
+
+def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bool) -> dict:
+    from corpus import write_corpus
+
+    base = root / f"n{size}"
+    corpus = base / "corpus"
+    work = base / "work"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    t = time.perf_counter()
+    manifest = write_corpus(corpus, size, seed)
+    gen = time.perf_counter() - t
+    print(f"[{size}] corpus: {manifest['articles']} articles, {len(manifest['stories'])} stories, "
+          f"{manifest['words'] / manifest['articles']:.0f} words/article ({gen:.1f}s to generate)", flush=True)
+    cold_args = ["--worker", "cold", "--corpus", str(corpus), "--work", str(work), "--mode", mode]
+    cold = run_worker(cold_args, base / "cold.log", profile=base / "profile.txt" if profile else None)
+    if profile and (base / "profile.txt").exists():
+        summary = summarise_profile(base / "profile.txt")
+        (base / "profile-summary.txt").write_text(summary)
+        cold["profile_summary"] = summary
+    print(f"[{size}] cold run ({cold['mode']}): {cold['seconds']:.1f}s", flush=True)
+    out = {"size": size, "corpus_words": manifest["words"], "stories": len(manifest["stories"]), "cold": cold}
+    analyses = json.loads((base / "cold.analyses.json").read_text())
+    out["accuracy"] = score(corpus, analyses)
+    if cold["mode"] == "batch":
+        out["assignment"] = story_assignment(corpus, analyses)
+    if full:
+        out["floor"] = run_worker(["--worker", "floor", "--claims", str(base / "cold.claims.json"), "--work", str(work)],
+                                  base / "floor.log")
+        print(f"[{size}] embedding floor: {out['floor']['seconds']:.1f}s", flush=True)
+        out["warm"] = run_worker(cold_args, base / "warm.log")
+        print(f"[{size}] warm re-run: {out['warm']['seconds']:.2f}s", flush=True)
+    return out
+
+
+def summarise_profile(path: Path, top: int = 30) -> str:
+    """Inclusive and self seconds per function from py-spy's collapsed stacks."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack:
+            continue
+        n = int(count)
+        total += n
+        frames = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].split("/")[-1] + ")" if " (" in f else f
+                  for f in stack.split(";")]
+        for f in set(frames):
+            inclusive[f] += n
+        own[frames[-1]] += n
+    rate = 50.0
+    lines = [f"samples: {total} ({total / rate:.1f} s at {rate:g} Hz)", "", "inclusive seconds (claimcheck functions):"]
+    for f, n in inclusive.most_common():
+        if "claimcheck" in f or any(k in f for k in ("batch.py", "pipeline.py", "detect.py", "claims.py",
+                                                      "entities.py", "quantities.py", "embed.py", "align.py",
+                                                      "store.py", "ingest.py")):
+            lines.append(f"  {n / rate:8.1f}  {f}")
+            if len(lines) > top + 3:
+                break
+    lines += ["", "self seconds (any function):"]
+    for f, n in own.most_common(top):
+        lines.append(f"  {n / rate:8.1f}  {f}")
+    return "\n".join(lines)
+
+
+def stage_rows(cold: dict) -> list[tuple[str, float]]:
+    sw, st = cold["stopwatch"], cold["pipeline_stages"]
+    rows = []
+    if cold["mode"] == "batch":
+        features = sw.get("assign: article_features", 0.0)
+        rows.append(("ingest (read, hash, store)", sw.get("ingest (all)", 0.0) - features))
+        rows.append(("story assignment (parse+embed lead)", features))
+    else:
+        rows.append(("ingest", st.get("ingest", 0.0)))
+    rows += [
+        ("parse+extract", st.get("parse", 0.0) + st.get("extract", 0.0)),
+        ("claims", st.get("claims", 0.0)),
+        ("embed", st.get("embed", 0.0)),
+        ("align", st.get("align", 0.0)),
+        ("detect", st.get("detect", 0.0)),
+    ]
+    if cold["mode"] == "batch":
+        rows.append(("store (save claims, discrepancies)", sw.get("analyse (all)", 0.0) - sw.get("analyse", 0.0)))
+    rows.append(("report", sw.get("report", 0.0)))
+    rows.append(("other", cold["seconds"] - sum(v for _, v in rows)))
+    return rows
+
+
+def fmt_table(main: dict, scaling: list[tuple[int, float]], exponent: float | None) -> str:
+    cold = main["cold"]
+    n = cold["articles"]
+    lines = []
+    add = lines.append
+    add(f"claimcheck benchmark: {n} articles, {main['stories']} stories, {main['corpus_words']:,} words "
+        f"-- pipeline: {'claimcheck.batch.run_batch (one inbox)' if cold['mode'] == 'batch' else 'claimcheck.check per story folder'}")
+    if cold["note"]:
+        add(f"  note: {cold['note']}")
+    add("")
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    add(f"{'figure':<44}{'value':>14}  target")
+    add("-" * 72)
+    add(f"{'cold run, end to end (s)':<44}{cold['seconds']:>14.1f}  <= 180 at 1000 {ok(cold['seconds'] <= 180 * n / 1000) if n >= 1000 else ''}")
+    add(f"{'  process incl. start-up (s)':<44}{cold['process_seconds']:>14.1f}")
+    load = ", ".join(f"{x:.1f}" for x in cold["loadavg_after"])
+    add(f"{'  CPU seconds of the run (user+sys)':<44}{cold['cpu_seconds']:>14.1f}  (load avg after: {load}; "
+        "other jobs may share the cores)")
+    add(f"{'articles/min':<44}{n / cold['seconds'] * 60:>14.1f}")
+    add(f"{'claims':<44}{cold['claims']:>14,}")
+    add(f"{'claims/s':<44}{cold['claims'] / cold['seconds']:>14.1f}")
+    add(f"{'texts run through the model':<44}{cold['encoded']:>14,}")
+    add("seconds per stage:")
+    for name, secs in stage_rows(cold):
+        add(f"  {name:<42}{secs:>14.1f}")
+    add(f"  {'(model loading, inside the above)':<42}{cold['stopwatch'].get('model load', 0.0):>14.1f}")
+    if "floor" in main:
+        floor = main["floor"]["seconds"]
+        add(f"{'embedding floor (claims alone, 1 call) (s)':<44}{floor:>14.1f}")
+        ratio = cold["seconds"] / floor if floor else float("inf")
+        add(f"{'total / floor':<44}{ratio:>14.2f}  <= 1.5 {ok(ratio <= 1.5)}")
+    add(f"{'peak RSS (MB)':<44}{cold['peak_rss_mb']:>14.0f}  <= 2500 {ok(cold['peak_rss_mb'] <= 2500)}")
+    if "warm" in main:
+        w = main["warm"]
+        add(f"{'warm re-run, nothing new (s)':<44}{w['seconds']:>14.2f}  <= 5 {ok(w['seconds'] <= 5)}")
+        add(f"{'  process incl. start-up (s)':<44}{w['process_seconds']:>14.2f}")
+        if w["mode"] != "batch":
+            add("  (check mode has no store: the warm run re-analyses every story with a warm cache)")
+    if "accuracy" in main:
+        acc = main["accuracy"]
+        add(f"{'hard recall':<44}{acc['hard_hit']:>7}/{acc['hard_total']:<6}  {acc['hard_recall']:.3f} >= 0.95 {ok(acc['hard_recall'] >= 0.95)}")
+        add(f"{'false alarms / planted look-alikes':<44}{acc['false_alarms']:>7}/{acc['lookalikes']:<6}  {acc['false_alarm_rate']:.3f} <= 0.01 {ok(acc['false_alarm_rate'] <= 0.01)}")
+        add(f"{'report size vs gold size':<44}{acc['report_size']:>7}/{acc['gold_size']:<6}  {acc['report_size'] / max(1, acc['gold_size']):.2f}x "
+            f"({acc['unmatched_predictions']} hit no gold item)")
+        add("by planted kind (hit / items):")
+        for k, v in acc["by_kind"].items():
+            add(f"  {k:<42}{v['hit']:>7}/{v['items']:<6}")
+    if "assignment" in main:
+        a = main["assignment"]
+        add(f"{'batch stories (pure) / corpus stories':<44}{a['batch_stories']:>7} ({a['pure']}) / {a['gold_stories']} "
+            f"({a['gold_stories_split']} split)")
+    if scaling:
+        add("scaling (cold, end to end):")
+        for size, secs, cpu in scaling:
+            add(f"  {size:>6} articles {secs:>10.1f} s  {size / secs * 60:>8.1f} articles/min  (CPU {cpu:.0f} s)")
+        if exponent is not None:
+            add(f"{'scaling exponent (log-log fit)':<44}{exponent:>14.2f}  <= 1.15 {ok(exponent <= 1.15)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=1000, help="the main run's size (default 1000)")
+    ap.add_argument("--sizes", default="100,300,1000", help="sizes for the scaling fit (comma separated)")
+    ap.add_argument("--quick", action="store_true", help="a 30-article smoke run, no scaling")
+    ap.add_argument("--seed", type=int, default=7, help="corpus seed")
+    ap.add_argument("--json", help="write every figure to this file")
+    ap.add_argument("--mode", choices=["auto", "batch", "check"], default="auto",
+                    help="auto: the batch pipeline if it works, else claimcheck.check per story")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile the main cold run with py-spy (pip install py-spy), print the hotspots")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="main size: the cold run only (no embedding floor, no warm re-run)")
+    ap.add_argument("--keep", help="work folder to keep (default: a temporary folder, removed)")
+    # worker mode (internal)
+    ap.add_argument("--worker", choices=["cold", "floor"], help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--work", help=argparse.SUPPRESS)
+    ap.add_argument("--claims", help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.worker:
+        work = Path(args.work)
+        if args.worker == "cold":
+            result = worker_cold(Path(args.corpus), work, args.mode, Path(args.result))
+        else:
+            result = worker_floor(Path(args.claims), work)
+        Path(args.result).write_text(json.dumps(result))
+        return 0
+
+    if args.quick:
+        args.articles, sizes = 30, []
+    else:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        main_run = measure(args.articles, args.seed, root, args.mode, full=not args.cold_only, profile=args.profile)
+        scaling = []
+        runs = []
+        for size in sizes:
+            run = main_run if size == args.articles else measure(size, args.seed, root, args.mode, False, False)
+            scaling.append((size, run["cold"]["seconds"], run["cold"]["cpu_seconds"]))
+            if run is not main_run:
+                runs.append(run)
+        exponent = cpu_exponent = None
+        if len(scaling) >= 2:
+            import numpy as np
+
+            xs = np.log([s for s, _, _ in scaling])
+            ys = np.log([t for _, t, _ in scaling])
+            exponent = float(np.polyfit(xs, ys, 1)[0])
+            cpu_exponent = float(np.polyfit(xs, np.log([c for _, _, c in scaling]), 1)[0])
+        print()
+        print(fmt_table(main_run, scaling, exponent))
+        if cpu_exponent is not None:
+            print(f"{'scaling exponent of CPU seconds':<44}{cpu_exponent:>14.2f}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(
+                {"main": main_run, "other_sizes": runs, "scaling": scaling, "scaling_exponent": exponent,
+                 "cpu_scaling_exponent": cpu_exponent, "targets": TARGETS},
+                indent=1, default=str))
+            print(f"\nwrote {args.json}")
+        if args.profile and main_run["cold"].get("profile_summary"):
+            print("\nprofile of the cold run (py-spy):")
+            print(main_run["cold"]["profile_summary"])
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
