@@ -108,7 +108,6 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
         })
 
     watch.wrap(claimcheck.nlp, "load_spacy", "model load")
-    watch.wrap(claimcheck.pipeline, "load_spacy", "model load")
     watch.wrap(claimcheck.embed, "_load_sentence_transformer", "model load")
 
     used = mode
