@@ -67,6 +67,7 @@ __all__ = [
     "StoryChoice",
     "StorySummary",
     "article_features",
+    "articles_features",
     "choose_story",
     "inbox_files",
     "render_index",
@@ -168,27 +169,41 @@ class ArticleFeatures:
 
 def article_features(article: Article, config: Config) -> ArticleFeatures:
     """Parse one article and embed its lead (the first ``story_lead_sentences``)."""
+    return articles_features([article], config)[0]
+
+
+def articles_features(articles: Sequence[Article], config: Config) -> list[ArticleFeatures]:
+    """``article_features`` for many articles: parsed in one batch (over several
+    processes when it pays) and every lead embedded in one model call."""
     from claimcheck.entities import extract_mentions, fold_name, link_entities
-    from claimcheck.nlp import parse_texts
+    from claimcheck.nlp import parse_articles
     from claimcheck.pipeline import get_embedder
 
-    body = article.text[article.body_start :]
-    # parsed once per process: analysing the story later reuses this Doc
-    [doc] = parse_texts([body], config.spacy_model, cache_size=config.parse_cache_docs)
-    sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
-    lead = sentences[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]]
-    vector = get_embedder(config).encode(lead).mean(axis=0)
-    vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+    if not articles:
+        return []
+    bodies = [a.text[a.body_start :] for a in articles]
+    # parsed once per process: analysing the story later reuses these Docs
+    docs = parse_articles(bodies, config)
+    sentences = [[s.text.strip() for s in doc.sents if s.text.strip()] for doc in docs]
+    leads = [ss[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]] for ss, body in zip(sentences, bodies, strict=True)]
+    vectors = get_embedder(config).encode([s for lead in leads for s in lead])
 
-    mentions = extract_mentions(doc, offset=article.body_start)
-    entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
-    per_entity = Counter(links.values())
-    names: Counter[str] = Counter()
-    for entity in entities:
-        if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
-            names[name] += per_entity.get(entity.id, 0) or 1
-    title = article.title or (sentences[0] if sentences else article.id)
-    return ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120))
+    out = []
+    at = 0
+    for article, doc, ss, lead in zip(articles, docs, sentences, leads, strict=True):
+        vector = vectors[at : at + len(lead)].mean(axis=0)
+        at += len(lead)
+        vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+        mentions = extract_mentions(doc, offset=article.body_start)
+        entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
+        per_entity = Counter(links.values())
+        names: Counter[str] = Counter()
+        for entity in entities:
+            if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
+                names[name] += per_entity.get(entity.id, 0) or 1
+        title = article.title or (ss[0] if ss else article.id)
+        out.append(ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120)))
+    return out
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -481,6 +496,20 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
         _Candidate(s.id, s.centroid, s.n_articles, Counter(s.entities)) for s in store.stories(updated_since=since)
     ]
     read_now: set[str] = set()  # content hashes read by this attempt
+    pending: dict[str, Article] = {}  # new articles awaiting filing, by content hash
+
+    def file_pending() -> None:
+        """Parse and embed the waiting articles together, then file each under a story,
+        one transaction an article, in the order they were read."""
+        if not pending:
+            return
+        features = articles_features(list(pending.values()), config)
+        _checkpoint("article-parsed")
+        for (digest, article), feature in zip(pending.items(), features, strict=True):
+            _file_article(store, run, article, digest, feature, candidates, config)
+            _checkpoint("article-committed")
+        pending.clear()
+
     progress.start("reading articles", len(files))
     for path in files:
         loaded = load_articles([path], config)
@@ -496,35 +525,46 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
                 if stored.run_id != run.id or not first_read:
                     out.duplicates.append(Skipped(str(path), article.id, stored.article.id))
                 continue
-            features = article_features(article, config)
-            _checkpoint("article-parsed")
-            choice = choose_story(features, candidates, config)
-            with store.transaction():
-                if choice.story_id is None:
-                    story = store.create_story(title=features.title, run_date=run.run_date, run_id=run.id,
-                                               dim=features.vector.shape[0])
-                    joined = _Candidate(story.id, np.zeros(0, np.float32), 0, Counter())
-                else:
-                    old = next(c for c in candidates if c.story_id == choice.story_id)
-                    joined = _Candidate(old.story_id, old.centroid, old.n_articles, Counter(old.entities))
-                store.add_article(article, content_hash=digest, run_id=run.id, story_id=joined.story_id,
-                                  similarity=choice.similarity if choice.story_id else None,
-                                  shared_entities=choice.shared_entities if choice.story_id else None)
-                joined.add(features)
-                store.update_story_features(joined.story_id, centroid=joined.centroid, n_articles=joined.n_articles,
-                                            entities=joined.entities, updated=run.run_date)
-                _checkpoint("article-uncommitted")
-            # The in-memory stories change only once the store has.
-            candidates[:] = [c for c in candidates if c.story_id != joined.story_id] + [joined]
-            _checkpoint("article-committed")
+            if digest in pending:
+                out.duplicates.append(Skipped(str(path), article.id, pending[digest].id))
+                continue
+            pending[digest] = article
+        if len(pending) >= config.batch_chunk_articles:
+            file_pending()
         progress.advance(path.name)
+    file_pending()
     return out
+
+
+def _file_article(
+    store: Store, run: Run, article: Article, digest: str, features: ArticleFeatures,
+    candidates: list[_Candidate], config: Config,
+) -> None:
+    """Store one new article under the story it matches best, or a new story; the
+    in-memory ``candidates`` change only once the store has."""
+    choice = choose_story(features, candidates, config)
+    with store.transaction():
+        if choice.story_id is None:
+            story = store.create_story(title=features.title, run_date=run.run_date, run_id=run.id,
+                                       dim=features.vector.shape[0])
+            joined = _Candidate(story.id, np.zeros(0, np.float32), 0, Counter())
+        else:
+            old = next(c for c in candidates if c.story_id == choice.story_id)
+            joined = _Candidate(old.story_id, old.centroid, old.n_articles, Counter(old.entities))
+        store.add_article(article, content_hash=digest, run_id=run.id, story_id=joined.story_id,
+                          similarity=choice.similarity if choice.story_id else None,
+                          shared_entities=choice.shared_entities if choice.story_id else None)
+        joined.add(features)
+        store.update_story_features(joined.story_id, centroid=joined.centroid, n_articles=joined.n_articles,
+                                    entities=joined.entities, updated=run.run_date)
+        _checkpoint("article-uncommitted")
+    candidates[:] = [c for c in candidates if c.story_id != joined.story_id] + [joined]
 
 
 def _analyse_stories(
     store: Store, run: Run, config: Config, progress: Progress
 ) -> tuple[dict[int, Report], list[str], list[str]]:
-    from claimcheck.pipeline import analyse
+    from claimcheck.pipeline import analyse_many
     from claimcheck.report.jsonfmt import claim_to_dict
 
     reports: dict[int, Report] = {}
@@ -532,13 +572,13 @@ def _analyse_stories(
     failures: list[str] = []
     todo = store.stories_needing_analysis()
     progress.start("checking stories", len(todo))
-    for story in todo:
-        articles = store.story_articles(story.id)
-        try:
-            report = analyse(articles, config)
-        except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the night
+    stories_articles = [store.story_articles(story.id) for story in todo]
+    # stories are parsed and embedded together, and saved one by one as they come
+    for story, articles, report in zip(todo, stories_articles, analyse_many(stories_articles, config), strict=True):
+        if isinstance(report, Exception):  # one story's failure must not stop the night
+            exc = report
             if isinstance(exc, (StoreError, ModelLoadError)):
-                raise
+                raise exc
             failures.append(f"{story.name} ({', '.join(a.id for a in articles)}): analysis failed: "
                             f"{type(exc).__name__}: {exc}; it will be tried again next run")
             progress.advance(story.name)

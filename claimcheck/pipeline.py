@@ -11,9 +11,9 @@ import functools
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from claimcheck.align import group_claims
 from claimcheck.claims import extract_claims
@@ -38,7 +38,7 @@ from claimcheck.models import (
     EntityMention,
     Report,
 )
-from claimcheck.nlp import parse_texts
+from claimcheck.nlp import parse_articles
 from claimcheck.quantities import parse_quantities
 
 ArticleInput = str | os.PathLike[str] | Article
@@ -108,12 +108,76 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
     """Run every stage after ingest on one story's articles."""
     config = config or Config()
     timer = timer or _Timer()
+    return _finish(_extract(articles, config, timer), config, timer)
+
+
+def analyse_many(
+    stories: Iterable[Sequence[Article]], config: Config | None = None
+) -> Iterator[Report | Exception]:
+    """``analyse`` for many stories, yielding each story's report (or the exception
+    that stopped it) in order; one story's failure does not stop the others.
+
+    The model work is shared: the articles of a chunk of stories (at most
+    ``parse_cache_docs`` articles, so their parses stay cached) are parsed in one
+    batch, over several processes when it pays, and the claims of the whole chunk
+    are embedded in one call.  A night of hundreds of small stories then costs little
+    more than parsing and embedding its text once.
+    """
+    config = config or Config()
+    chunk: list[Sequence[Article]] = []
+    size = 0
+    for articles in stories:
+        if chunk and size + len(articles) > config.parse_cache_docs:
+            yield from _analyse_chunk(chunk, config)
+            chunk, size = [], 0
+        chunk.append(articles)
+        size += len(articles)
+    if chunk:
+        yield from _analyse_chunk(chunk, config)
+
+
+def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]:
+    timers = [_Timer() for _ in stories]
+    with timers[0].stage("parse"):  # fills the cache each story's _extract reads from
+        parse_articles([a.text[a.body_start :] for articles in stories for a in articles], config)
+    extracted: list[_Extracted | Exception] = []
+    for articles, timer in zip(stories, timers, strict=True):
+        try:
+            extracted.append(_extract(articles, config, timer))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, story by story
+            extracted.append(exc)
+    texts = [c.text for e in extracted if isinstance(e, _Extracted) for c in e.claims]
+    if texts:
+        with timers[0].stage("embed"):  # one call; each story's encode is then a lookup
+            get_embedder(config).encode(texts)
+    for e, timer in zip(extracted, timers, strict=True):
+        if isinstance(e, Exception):
+            yield e
+            continue
+        try:
+            report = _finish(e, config, timer)
+        except Exception as exc:  # noqa: BLE001
+            yield exc
+            continue
+        yield report
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    """A story after the CPU stages: its claims, entities and mentions."""
+
+    articles: Sequence[Article]
+    claims: list[Claim]
+    entities: list[Entity]
+    mentions: dict[str, list[EntityMention]]
+
+
+def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Extracted:
+    """Parse, read figures and names, link entities across the story, cut claims."""
     reference = story_date(articles)
 
     with timer.stage("parse"):
-        docs = parse_texts(
-            [a.text[a.body_start :] for a in articles], config.spacy_model, cache_size=config.parse_cache_docs
-        )
+        docs = parse_articles([a.text[a.body_start :] for a in articles], config)
 
     mentions: dict[str, list[EntityMention]] = {}
     quantities = {}
@@ -141,7 +205,12 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
             ):
                 claims.append(replace(claim, subject_entity=_subject_entity(claim, by_variant)))
         claims = _resolve_descriptions(articles, claims, linked)
+    return _Extracted(articles=articles, claims=claims, entities=list(entities), mentions=linked)
 
+
+def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
+    """Embed the claims, group them across sources, find the discrepancies."""
+    articles, claims, entities = extracted.articles, extracted.claims, extracted.entities
     with timer.stage("embed"):
         embedder = get_embedder(config)
         vectors = embedder.encode([c.text for c in claims]) if claims else None
@@ -151,7 +220,7 @@ def analyse(articles: Sequence[Article], config: Config | None = None, *, timer:
 
     with timer.stage("detect"):
         story = Story(
-            articles={a.id: a for a in articles}, claims=claims, entities=entities, mentions=linked
+            articles={a.id: a for a in articles}, claims=claims, entities=entities, mentions=extracted.mentions
         )
         discrepancies = _with_groups(
             find_discrepancies(story, embedding_similarity(embedder.encode), config), groups

@@ -294,6 +294,32 @@ def test_a_story_that_did_not_change_is_neither_checked_nor_reported_again(mill_
     assert 'href="../2026-03-02/2026-03-02-halvorsen-steel/report.html"' in index
 
 
+def test_a_story_whose_analysis_fails_is_named_the_others_are_reported_and_it_is_retried(tmp_path, monkeypatch):
+    from claimcheck import pipeline
+
+    extract = pipeline._extract
+
+    def failing(articles, config, timer):
+        if any(a.id == "sports_desk.txt" for a in articles):
+            raise ValueError("parser exploded")
+        return extract(articles, config, timer)
+
+    monkeypatch.setattr(pipeline, "_extract", failing)
+    inbox = write_inbox(tmp_path / "inbox", {**MILL, "sports_desk.txt": TRANSFER})
+    result = run_batch(inbox, tmp_path / "cc.db", tmp_path / "reports", run_date=NIGHT1)
+    assert result.exit_code == 1
+    [problem] = result.problems
+    assert "sports_desk.txt" in problem and "ValueError: parser exploded" in problem and "tried again" in problem
+    night = tmp_path / "reports" / "2026-03-02"
+    assert (night / "2026-03-02-halvorsen-steel" / "report.json").is_file()
+    assert result.discrepancies == 3
+
+    monkeypatch.setattr(pipeline, "_extract", extract)
+    again = run_batch(inbox, tmp_path / "cc.db", tmp_path / "reports", run_date=NIGHT2)
+    assert again.exit_code == 0 and [s.slug for s in again.stories] == []  # no new article ...
+    assert (tmp_path / "reports" / "2026-03-03" / "2026-03-02-benfica" / "report.json").is_file()  # ... but checked
+
+
 # --------------------------------------------------------------------------- bad input, through batch
 
 

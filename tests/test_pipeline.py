@@ -80,3 +80,45 @@ def test_each_text_is_parsed_once_per_process():
     first = parse_texts([text])[0]
     again, other = parse_texts([text, "A different sentence."])
     assert again is first and other is not first
+
+
+def _ids(report) -> tuple:
+    return (
+        [c.id for c in report.claims],
+        [(d.id, d.kind, d.explanation) for d in report.discrepancies],
+        [g.claim_ids for g in report.groups],
+    )
+
+
+def test_analyse_many_gives_each_story_the_report_analyse_gives(fixtures_dir):
+    from claimcheck.ingest import load_articles
+    from claimcheck.pipeline import analyse, analyse_many
+
+    stories = [
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)],
+        load_articles([fixtures_dir / "mayoral_race"]).articles,
+    ]
+    # a chunk bound of 3 articles: the second story is analysed in a chunk of its own
+    config = claimcheck.Config(parse_cache_docs=3)
+    together = list(analyse_many(stories, config))
+    assert [_ids(r) for r in together] == [_ids(analyse(s, config)) for s in stories]
+
+
+def test_analyse_many_hands_back_a_failing_story_and_goes_on(monkeypatch):
+    from claimcheck import pipeline
+
+    extract = pipeline._extract
+
+    def failing(articles, config, timer):
+        if any(a.id == "broken" for a in articles):
+            raise ValueError("cannot cut claims")
+        return extract(articles, config, timer)
+
+    monkeypatch.setattr(pipeline, "_extract", failing)
+    stories = [
+        [claimcheck.Article(id="broken", text=A)],
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)],
+    ]
+    first, second = pipeline.analyse_many(stories)
+    assert isinstance(first, ValueError)
+    assert [d.kind for d in second.discrepancies] == [DiscrepancyKind.ENTITY_ATTRIBUTE]

@@ -1,0 +1,61 @@
+"""Parsing: once per process, and the same Docs whether one process parses or several."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.config import Config
+from claimcheck.nlp import _DocCache, parse_articles, parse_processes
+
+
+@pytest.mark.parametrize(
+    ("n_texts", "processes", "min_texts", "expected"),
+    [
+        (100, 1, 0, 1),  # asked for one
+        (100, 2, 24, 2),
+        (10, 2, 24, 1),  # too few to pay for starting workers
+        (1, 4, 0, 1),  # one text is never split
+        (3, 8, 0, 3),  # never more workers than texts
+    ],
+)
+def test_parse_processes(n_texts, processes, min_texts, expected):
+    assert parse_processes(n_texts, processes, min_texts) == expected
+
+
+def test_parse_processes_zero_means_every_core(monkeypatch):
+    monkeypatch.setattr("claimcheck.nlp._cores", lambda: 2)
+    assert parse_processes(100, 0, 24) == 2
+
+
+def _signature(doc) -> tuple:
+    return (
+        doc.text,
+        [(t.text, t.idx, t.tag_, t.dep_, t.head.i, t.lemma_) for t in doc],
+        [(s.start_char, s.end_char) for s in doc.sents],
+        [(e.text, e.start_char, e.label_) for e in doc.ents],
+    )
+
+
+def test_worker_processes_give_the_same_docs_as_one_process():
+    texts = [
+        f"Mayor Ana Ruiz of Port Elwin said on Tuesday that {n} families had left. "
+        f"The council, which met in the town hall, voted {n % 7} to 2 against the plan."
+        for n in range(6)
+    ]
+    model = Config().spacy_model
+    serial = _DocCache(size=10).parse(model, texts, processes=1)
+    parallel = _DocCache(size=10).parse(model, texts, processes=2)
+    assert [_signature(d) for d in parallel] == [_signature(d) for d in serial]
+
+
+def test_parse_articles_uses_the_config(monkeypatch):
+    seen = {}
+
+    def fake(texts, model, *, cache_size, processes, min_texts):
+        seen.update(model=model, cache_size=cache_size, processes=processes, min_texts=min_texts)
+        return []
+
+    monkeypatch.setattr("claimcheck.nlp.parse_texts", fake)
+    config = Config(parse_processes=3, parse_parallel_min_texts=5, parse_cache_docs=17)
+    parse_articles(["a"], config)
+    assert seen == {"model": config.spacy_model, "cache_size": 17, "processes": 3, "min_texts": 5}
