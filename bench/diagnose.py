@@ -24,14 +24,16 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 def numeric_cause(story_dir: Path, item, config) -> tuple[str, list[str]]:
     import claimcheck
-    from claimcheck.detect import Story, _figures, _measures_match, embedding_similarity
+    from claimcheck.detect import (
+        Story, _figures, _measures_match, _pair_threshold, _plain_future, _story_holders, embedding_similarity,
+    )
     from claimcheck.pipeline import get_embedder
 
     report = claimcheck.check(story_dir, config)
     story = Story(articles={a.id: a for a in report.articles}, claims=report.claims,
                   entities=report.entities, mentions={})
     names = {e.id: e.name for e in report.entities}
-    figures = _figures(story)
+    figures = _story_holders(_figures(story, unheld=True))  # as detect_numeric_conflicts sees them
     by_span = {}
     notes = []
     for span in item.spans:
@@ -64,16 +66,18 @@ def numeric_cause(story_dir: Path, item, config) -> tuple[str, list[str]]:
             causes["holder differs"] += 1
         elif (f.quantity.kind, f.quantity.unit) != (odd.quantity.kind, odd.quantity.unit):
             causes["kind/unit differs"] += 1
-        elif f.claim.modality != odd.claim.modality:
+        elif f.claim.modality != odd.claim.modality and not _plain_future(odd, f):
             causes[f"modality differs ({odd.claim.modality.value} vs {f.claim.modality.value})"] += 1
         elif f.anchors != odd.anchors:
             causes["event anchors differ"] += 1
-        elif not _measures_match(odd, f):
+        elif not _measures_match(odd, f) or ((odd.inferred or f.inferred) and odd.measure != f.measure):
             causes[f"measure differs ({odd.measure} vs {f.measure})"] += 1
+        elif (threshold := _pair_threshold(odd, f, config)) is None:
+            causes["same article or overlapping intervals"] += 1
         else:
             s = float(sim([odd.frame], [f.frame])[0])
-            if s < config.numeric_context_similarity:
-                causes[f"frame similarity {s:.2f} < {config.numeric_context_similarity}"] += 1
+            if s < threshold:
+                causes[f"frame similarity {s:.2f} < {threshold}"] += 1
             else:
                 causes["comparable: should have been found"] += 1
     if not causes:

@@ -77,6 +77,13 @@ class Config:
     # ("received X of the vote") are at least this similar; measured on pairs that do and
     # do not measure the same thing, true pairs scored >= 0.70 and false ones <= 0.58
     numeric_context_similarity: float = 0.65
+    # a figure whose sentence names no holder ("678 people died in the quake") takes the
+    # story's only holder of that measure; such a pair must be worded more alike still,
+    # since the holder is inferred, not stated
+    numeric_story_similarity: float = 0.75
+    # a plain future ("will cut X jobs") against a statement in the present or past ("is
+    # cutting X jobs"): the announced figure, reported two ways, when worded this alike
+    numeric_modality_similarity: float = 0.75
     # a numeric conflict is high severity when the gap between the two intervals is at
     # least this fraction of the larger figure (54% vs 61%: 0.10), else medium
     numeric_high_severity_gap: float = 0.02

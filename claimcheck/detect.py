@@ -14,7 +14,9 @@ Comparisons are blocked by holder entity (and kind/unit of figure), so the work 
 with the size of each block, never with all claims squared.  The guiding rule is
 precision: a pair is compared only when it is clearly about the same thing (same holder,
 same measure, same event anchor, same modality, similar wording); otherwise it is left
-alone, because an editor must read every line of the report.
+alone, because an editor must read every line of the report.  Where a rule is relaxed
+(a figure whose sentence names no holder takes the story's; a plain "will cut" meets "is
+cutting"), the wording must be more alike still.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -148,15 +150,20 @@ _NOT_A_MEASURE = frozenset(
 _MEASURE_RE = re.compile(r"\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?([A-Za-z][A-Za-z-]*)")
 
 
+#: Nouns that count the same thing: a cut of 500 jobs is a cut of 500 workers.
+_SAME_MEASURE = {"worker": "job", "employee": "job", "staff": "job", "staffer": "job", "position": "job"}
+
+
 def quantity_measure(q: Quantity, text_after: str) -> str | None:
     """What a figure counts: the parser's reading, else the word right after it."""
     if q.measure:
-        return _singular(q.measure.split()[-1].lower())
-    m = _MEASURE_RE.match(text_after)
-    if not m:
-        return None
-    word = m.group(1).lower()
-    return None if word in _NOT_A_MEASURE else _singular(word)
+        word = _singular(q.measure.split()[-1].lower())
+    else:
+        m = _MEASURE_RE.match(text_after)
+        if not m or m.group(1).lower() in _NOT_A_MEASURE:
+            return None
+        word = _singular(m.group(1).lower())
+    return _SAME_MEASURE.get(word, word)
 
 
 def _singular(word: str) -> str:
@@ -168,6 +175,28 @@ def _singular(word: str) -> str:
 
 
 _CONTEXT_KINDS = frozenset({QuantityKind.ORDINAL, QuantityKind.DATE, QuantityKind.YEAR})
+
+
+def subject_holder(claim: Claim) -> str | None:
+    """The entity a claim's subject names: the linked entity, else the subject itself
+    when it reads as a proper name the tagger missed.
+
+    A small tagger leaves many unfamiliar names untagged ("Fumum Textiles is cutting
+    1,303 jobs" yields no mention at all), so the subject links to nothing and its
+    figures were never compared.  Two or more words, every one capitalised, are a name
+    wherever they stand; one capitalised word opening a sentence may be any noun
+    ("Rescuers"), and "Residents of Lima" is a common noun before a name, so neither is
+    taken.  The key is the folded name: outlets that write the name alike share a holder.
+    """
+    if claim.subject_entity:
+        return claim.subject_entity
+    words = (claim.subject or "").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    folded = fold_name(" ".join(words))
+    return f"name:{folded}" if folded else None
 
 
 @dataclass(frozen=True)
@@ -196,7 +225,7 @@ def quantity_holders(claim: Claim, sentence_text: str | None = None) -> list[Hel
         if q.kind in _CONTEXT_KINDS:
             # "led the first round with 33%", "on March 11 she won 52%": an ordinal or a
             # date sets the scene; it neither takes the name nor ends the holder's window
-            out.append(Held(q, claim.subject_entity if i == 0 else None, window_start))
+            out.append(Held(q, subject_holder(claim) if i == 0 else None, window_start))
             continue
         # a mention may begin before the window: "the 47-year-old newcomer won 61%"
         candidates = [m for m in mentions if window_start < m.end <= q.start]
@@ -207,7 +236,7 @@ def quantity_holders(claim: Claim, sentence_text: str | None = None) -> list[Hel
             chosen = (subject or people or candidates)[-1]
             out.append(Held(q, chosen.entity_id, chosen.end))
         else:
-            holder = claim.subject_entity if i == 0 else None
+            holder = subject_holder(claim) if i == 0 else None
             frame_start = window_start
             if holder and sentence_text is not None and claim.subject:
                 at = sentence_text.find(claim.subject)
@@ -279,13 +308,16 @@ def event_anchors(text: str) -> frozenset[str]:
 class _Figure:
     claim: Claim
     quantity: Quantity
-    holder: str
+    holder: str | None  # None only before ``_story_holders`` has looked at it
     measure: str | None
     anchors: frozenset[str]
     frame: str
+    inferred: bool = False  # the holder is the story's, not named in the sentence
 
 
-def _figures(story: Story) -> list[_Figure]:
+def _figures(story: Story, *, unheld: bool = False) -> list[_Figure]:
+    """Every figure of the story's non-opinion claims with its holder, measure, anchors
+    and frame; figures with no holder only when ``unheld``."""
     out = []
     for claim in story.claims:
         if claim.modality == Modality.OPINION:
@@ -294,7 +326,7 @@ def _figures(story: Story) -> list[_Figure]:
         held_figures = quantity_holders(claim, sentence)
         for held, frame in zip(held_figures, figure_frames(story, claim, held_figures), strict=True):
             q, holder = held.quantity, held.holder
-            if holder is None or q.kind == QuantityKind.OTHER:
+            if (holder is None and not unheld) or q.kind == QuantityKind.OTHER:
                 continue
             after = story.text(claim.article_id, q.end, min(q.end + 40, claim.sentence.end))
             measure = quantity_measure(q, after)
@@ -317,10 +349,23 @@ _OUTCOMES = {
     "missing": re.compile(r"\b(?:missing|unaccounted)\b", re.I),
     "displaced": re.compile(r"\b(?:displaced|homeless|evacuat\w*|fled)\b", re.I),
     "arrested": re.compile(r"\b(?:arrest\w*|detain\w*)\b", re.I),
+    "rescued": re.compile(r"\b(?:rescu\w*|pulled out alive)\b", re.I),
+    "destroyed": re.compile(r"\b(?:destroy\w*|flatten\w*|razed|collaps\w*)\b", re.I),
+    "damaged": re.compile(r"\b(?:damag\w*)\b", re.I),
+    # jobs lost and jobs made are both "jobs"
+    "cut": re.compile(
+        r"\b(?:cut|cuts|cutting|lay(?:s|ing)? off|laid off|layoffs?|shed\w*|ax(?:e|es|ed|ing)|"
+        r"eliminat\w*|redundan\w*|slash\w*|(?:be|been|being|are|were|was|is) lost)\b",
+        re.I,
+    ),
+    "created": re.compile(r"\b(?:creat\w*|hir(?:e|es|ed|ing))\b", re.I),
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def _outcomes(frame: str) -> frozenset[str]:
+    """The outcomes a frame counts (dead, injured, jobs cut...); called for every pair
+    of a block, so remembered per frame."""
     return frozenset(name for name, pattern in _OUTCOMES.items() if pattern.search(frame))
 
 
@@ -333,6 +378,100 @@ def _measures_match(a: _Figure, b: _Figure) -> bool:
     return a.measure is None or b.measure is None or a.measure == b.measure
 
 
+#: Kinds of figure a sentence can state without naming whose they are: counts, sums and
+#: shares.  Dates, ages and ordinals need their holder to mean anything.
+_STORY_KINDS = frozenset({QuantityKind.COUNT, QuantityKind.MONEY, QuantityKind.PERCENT})
+_STORY_HOLDER = "story"
+
+
+def _alike(a: _Figure, b: _Figure) -> bool:
+    """Could be the same figure: same kind, unit, outcome and a compatible measure."""
+    return (a.quantity.kind, a.quantity.unit) == (b.quantity.kind, b.quantity.unit) and _measures_match(a, b)
+
+
+def _story_holders(figures: Sequence[_Figure]) -> list[_Figure]:
+    """The figures that have a holder, and those without one that can take the story's.
+
+    "678 people died in the earthquake" and "Some 1,100 people had been killed" name no
+    one, yet each is the story's death toll.  A figure with no holder is the story's
+    figure of its measure when nothing else could own it: the story gives that measure
+    (kind, unit, measure, outcome) to at most one holder, and no article states two
+    different values of it (the winner's and the runner-up's share, a toll before and
+    after).  It then takes that holder, or one standing for the whole story, and is
+    marked ``inferred`` so that its pairs pass stricter gates.  A count that says
+    neither what it counts nor what happened ("by 59 votes to 13") stays out: nothing
+    but its wording would tie it to another count.
+    """
+    out = [f for f in figures if f.holder]
+    for f in figures:
+        if f.holder or f.quantity.kind not in _STORY_KINDS:
+            continue
+        outcomes = _outcomes(f.frame)
+        if f.quantity.kind == QuantityKind.COUNT and f.measure is None and not outcomes:
+            continue
+        like = [g for g in figures if g is not f and _alike(f, g)]
+        holders = {g.holder for g in like if g.holder}
+        if len(holders) > 1:
+            continue
+        by_article: dict[str, list[_Figure]] = defaultdict(list)
+        for g in (f, *like):
+            by_article[g.claim.article_id].append(g)
+        if any(
+            g.anchors == h.anchors and not g.quantity.overlaps(h.quantity)
+            for stated in by_article.values()
+            for g, h in combinations(stated, 2)
+        ):
+            continue
+        holder = next(iter(holders), None) or ":".join([_STORY_HOLDER, f.measure or "", *sorted(outcomes)])
+        out.append(replace(f, holder=holder, inferred=True))
+    return out
+
+
+# Words that make a future figure a hope, a forecast or a promise rather than the plain
+# announcement of what is being done ("will cut 1,900 jobs"): those are not compared
+# with what happened.
+_NOT_PLAIN_FUTURE = re.compile(
+    r"\b(?:could|may|might|can|expect\w*|anticipat\w*|forecast\w*|predict\w*|project(?:ed|ions?)|"
+    r"likely|unlikely|possibl[ey]|probabl[ey]|potential\w*|estimat\w*|hop(?:e|es|ed|ing)|"
+    r"promis\w*|pledg\w*|vow\w*|propos\w*|want\w*|plan|plans|planned|planning|intend\w*|"
+    r"seek\w*|aim\w*|target\w*|goal|if|unless|up to|as many as|as much as)\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_future(a: _Figure, b: _Figure) -> bool:
+    """One figure stated as done or under way, the other as what will be done, with no
+    word of doubt or promise: "is cutting 1,303 jobs" and "will cut 1,900 jobs" report
+    one announced cut two ways, so they may conflict; "could reach 1,000" may not."""
+    modalities = {a.claim.modality, b.claim.modality}
+    if len(modalities) != 2 or not modalities <= {Modality.FACT, Modality.PLEDGE, Modality.PREDICTION}:
+        return False
+    return not any(
+        f.claim.modality != Modality.FACT and _NOT_PLAIN_FUTURE.search(f.claim.text) for f in (a, b)
+    )
+
+
+def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
+    """How alike two figures' frames must be for them to be compared (None: never)."""
+    if (
+        a.claim.article_id == b.claim.article_id
+        or a.quantity.overlaps(b.quantity)
+        or a.anchors != b.anchors
+        or not _measures_match(a, b)
+    ):
+        return None
+    threshold = config.numeric_context_similarity
+    if a.claim.modality != b.claim.modality:
+        if not _plain_future(a, b):
+            return None
+        threshold = max(threshold, config.numeric_modality_similarity)
+    if a.inferred or b.inferred:
+        if a.measure != b.measure:
+            return None
+        threshold = max(threshold, config.numeric_story_similarity)
+    return threshold
+
+
 def _gap(a: Quantity, b: Quantity) -> float:
     return max(a.low - b.high, b.low - a.high, 0.0)
 
@@ -342,33 +481,28 @@ def detect_numeric_conflicts(
 ) -> list[Discrepancy]:
     """Figures for the same holder and measure whose intervals do not overlap."""
     blocks: dict[tuple[str, str, str], list[_Figure]] = defaultdict(list)
-    for f in _figures(story):
+    for f in _story_holders(_figures(story, unheld=True)):
         blocks[(f.holder, f.quantity.kind.value, f.quantity.unit)].append(f)
 
-    candidates: list[tuple[_Figure, _Figure]] = []
+    candidates: list[tuple[_Figure, _Figure, float]] = []
     for figures in blocks.values():
         for i, a in enumerate(figures):
             for b in figures[i + 1 :]:
-                if (
-                    a.claim.article_id != b.claim.article_id
-                    and not a.quantity.overlaps(b.quantity)
-                    and a.claim.modality == b.claim.modality
-                    and a.anchors == b.anchors
-                    and _measures_match(a, b)
-                ):
-                    candidates.append((a, b))
+                threshold = _pair_threshold(a, b, config)
+                if threshold is not None:
+                    candidates.append((a, b, threshold))
     if not candidates:
         return []
     # the words around the figures must say the same thing (only now: it costs a model call)
-    sims = similarity([a.frame for a, _ in candidates], [b.frame for _, b in candidates])
+    sims = similarity([a.frame for a, _, _ in candidates], [b.frame for _, b, _ in candidates])
     conflicts: dict[tuple[str, str, str, str], list[tuple[_Figure, _Figure, float]]] = defaultdict(list)
-    for (a, b), sim in zip(candidates, sims, strict=True):
-        if sim >= config.numeric_context_similarity:
+    for (a, b, threshold), sim in zip(candidates, sims, strict=True):
+        if sim >= threshold:
             key = (a.holder, a.quantity.kind.value, a.quantity.unit, a.measure or b.measure or "")
             conflicts[key].append((a, b, float(sim)))
 
     out = []
-    names = {e.id: e.name for e in story.entities}
+    names = _holder_names(story)
     for (holder, kind, unit, measure), pairs in conflicts.items():
         sides: dict[str, _Figure] = {}
         for a, b, _ in pairs:
@@ -380,8 +514,13 @@ def detect_numeric_conflicts(
         scale = max(abs(qa.value), abs(qb.value), 1e-9)
         relative = _gap(qa, qb) / scale
         is_date = kind in (QuantityKind.DATE.value, QuantityKind.YEAR.value)
-        subject = names.get(holder, holder)
-        what = f"{subject}, {measure}" if measure else subject
+        if holder.startswith(f"{_STORY_HOLDER}:"):  # no one named: say what is counted
+            outcomes = holder.split(":")[2:]
+            what = f"{measure or 'figure'} ({', '.join(outcomes)})" if outcomes else (measure or "figure")
+            subject = what
+        else:
+            subject = names.get(holder, holder)
+            what = f"{subject}, {measure}" if measure else subject
         readings = " vs ".join(
             f"“{f.quantity.text}” {f.quantity.interval()} ({f.claim.article_id})" for f in figures
         )
@@ -407,6 +546,17 @@ def detect_numeric_conflicts(
             )
         )
     return out
+
+
+def _holder_names(story: Story) -> dict[str, str]:
+    """Display names of holders: entities, and subjects read as names."""
+    names = {}
+    for claim in story.claims:
+        key = subject_holder(claim)
+        if key and key.startswith("name:") and claim.subject:
+            names.setdefault(key, re.sub(r"^the\s+", "", claim.subject, flags=re.IGNORECASE))
+    names.update({e.id: e.name for e in story.entities})
+    return names
 
 
 # --------------------------------------------------------------------------- margins

@@ -17,6 +17,7 @@ from claimcheck.detect import (
     find_discrepancies,
     quantity_holders,
     quantity_measure,
+    subject_holder,
 )
 from claimcheck.models import (
     Article,
@@ -364,3 +365,146 @@ def test_an_ordinal_before_a_share_does_not_steal_its_holder():
                                     ("33.4%", 33.4, 33.35, 33.45, PCT, "%"), ("27%", 27, 26.5, 27.5, PCT, "%")])
     holders = [(h.quantity.text, h.holder) for h in quantity_holders(b.claims[0])]
     assert holders[1:] == [("33.4%", "p:ruiz"), ("27%", "p:lund")]
+
+
+# --------------------------------------------------------------------------- figures with no named holder
+
+COUNT = QuantityKind.COUNT
+
+
+def alike(value: float):
+    """Every pair of frames is this similar."""
+    return lambda a, b: np.full(len(a), value)
+
+
+def count(surface: str, value: float, width: float = 0.5) -> tuple:
+    return (surface, value, value - width, value + width, COUNT, "")
+
+
+def story_of(*sentences: tuple, modality: Modality = Modality.FACT) -> StoryBuilder:
+    """One article per (sentence, figures[, subject[, modality]]), naming no one."""
+    b = StoryBuilder()
+    for n, (sentence, figures, *rest) in enumerate(sentences):
+        subject = rest[0] if rest else None
+        b.article(f"{'abcdef'[n]}.txt", sentence, figures=figures, subject=subject,
+                  modality=rest[1] if len(rest) > 1 else modality)
+    return b
+
+
+def test_death_tolls_that_name_no_one_are_compared_as_the_storys():
+    b = story_of(
+        ("678 people died in the earthquake.", [count("678", 678)]),
+        ("Some 1,100 people had been killed.", [count("Some 1,100", 1100, 100)]),
+    )
+    [d] = detect_numeric_conflicts(b.build(), same, CONFIG)
+    assert {e.file for e in d.evidence} == {"a.txt", "b.txt"}
+    assert d.subject == "people (dead)" and d.explanation.startswith("people (dead): ")
+
+
+def test_a_figure_with_no_holder_joins_the_only_holder_of_its_measure():
+    b = StoryBuilder()
+    b.person("p:lima", "Lima")
+    b.article("a.txt", "In Lima, the earthquake killed 678 people.", people={"Lima": "p:lima"},
+              figures=[count("678", 678)])
+    b.article("b.txt", "Some 1,100 people had been killed.", figures=[count("Some 1,100", 1100, 100)])
+    [d] = detect_numeric_conflicts(b.build(), same, CONFIG)
+    assert d.subject == "Lima" and {e.file for e in d.evidence} == {"a.txt", "b.txt"}
+
+
+def test_a_share_with_no_holder_is_not_pinned_on_one_of_two_candidates():
+    b = two_candidates()
+    b.article("a.txt", "Ana Ruiz took 54% of the vote and Per Lund 46% of the vote.", people=BOTH,
+              figures=[("54%", 54, 53.5, 54.5, PCT, "%"), ("46%", 46, 45.5, 46.5, PCT, "%")])
+    b.article("b.txt", "The runner-up took 41% of the vote.", figures=[("41%", 41, 40.5, 41.5, PCT, "%")])
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_an_article_with_two_values_of_a_measure_leaves_it_unowned():
+    # the toll before and after: neither is "the" figure, so nothing is compared with them
+    b = story_of(
+        ("By Monday 120 people had died, and 300 people had died by Friday.",
+         [count("120", 120), count("300", 300)]),
+        ("Some 1,100 people had died.", [count("Some 1,100", 1100, 100)]),
+    )
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_a_bare_count_with_no_holder_is_not_compared():
+    b = story_of(
+        ("The council approved the plan by 59 votes to 13.", [count("13", 13)]),
+        ("The plan passed by 40 votes to 20.", [count("20", 20)]),
+    )
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_figures_with_no_holder_need_more_alike_wording():
+    sentences = (
+        ("678 people died in the earthquake.", [count("678", 678)]),
+        ("The earthquake killed some 1,100 people.", [count("some 1,100", 1100, 100)]),
+    )
+    between = (CONFIG.numeric_context_similarity + CONFIG.numeric_story_similarity) / 2
+    assert detect_numeric_conflicts(story_of(*sentences).build(), alike(between), CONFIG) == []
+    assert len(detect_numeric_conflicts(story_of(*sentences).build(), alike(0.99), CONFIG)) == 1
+
+
+def test_homes_destroyed_and_homes_damaged_are_different_counts():
+    b = story_of(
+        ("500 homes were destroyed.", [count("500", 500)]),
+        ("2,000 homes were damaged.", [count("2,000", 2000)]),
+    )
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "holder"),
+    [
+        ("Acme Textiles", "name:acme textiles"),
+        ("the Acme Group", "name:acme group"),
+        ("Rescuers", None),  # one capitalised word opening a sentence: any noun
+        ("Residents of Lima", None),
+        ("The company", None),
+        ("it", None),
+    ],
+)
+def test_a_capitalised_subject_the_tagger_missed_is_a_holder(subject, holder):
+    b = story_of((f"{subject} is cutting 1,303 jobs.", [count("1,303", 1303)], subject))
+    assert subject_holder(b.claims[0]) == holder
+
+
+def test_an_untagged_organisation_subject_holds_its_figures():
+    b = story_of(
+        ("Acme Textiles is cutting 1,303 jobs.", [count("1,303", 1303)], "Acme Textiles"),
+        ("Acme Textiles is cutting 1,900 jobs.", [count("1,900", 1900)], "Acme Textiles"),
+        ("Borg Foods is cutting 2,500 jobs.", [count("2,500", 2500)], "Borg Foods"),
+    )
+    # between the story threshold and the plain one: only a named holder passes
+    between = (CONFIG.numeric_context_similarity + CONFIG.numeric_story_similarity) / 2
+    [d] = detect_numeric_conflicts(b.build(), alike(between), CONFIG)
+    assert d.subject == "Acme Textiles" and {e.file for e in d.evidence} == {"a.txt", "b.txt"}
+
+
+def test_a_plain_future_is_compared_with_what_is_under_way():
+    b = story_of(
+        ("Acme Textiles is cutting 1,303 jobs.", [count("1,303", 1303)], "Acme Textiles", Modality.FACT),
+        ("Acme Textiles will cut 1,900 jobs.", [count("1,900", 1900)], "Acme Textiles", Modality.PREDICTION),
+    )
+    assert len(detect_numeric_conflicts(b.build(), same, CONFIG)) == 1
+    between = (CONFIG.numeric_context_similarity + CONFIG.numeric_modality_similarity) / 2
+    assert detect_numeric_conflicts(b.build(), alike(between), CONFIG) == []
+
+
+@pytest.mark.parametrize("future", ["could cut", "is expected to cut", "plans to cut", "promised to cut"])
+def test_a_possible_or_promised_figure_is_not_compared_with_a_fact(future):
+    b = story_of(
+        ("Acme Textiles is cutting 1,303 jobs.", [count("1,303", 1303)], "Acme Textiles", Modality.FACT),
+        (f"Acme Textiles {future} 1,900 jobs.", [count("1,900", 1900)], "Acme Textiles", Modality.PREDICTION),
+    )
+    assert detect_numeric_conflicts(b.build(), same, CONFIG) == []
+
+
+def test_workers_laid_off_and_jobs_cut_are_one_count_but_jobs_created_are_not():
+    laid_off = ("Acme Textiles will lay off 2,936 workers.", [count("2,936", 2936)], "Acme Textiles")
+    cut = ("Acme Textiles will cut 1,840 jobs.", [count("1,840", 1840)], "Acme Textiles")
+    created = ("Acme Textiles will create 1,840 jobs.", [count("1,840", 1840)], "Acme Textiles")
+    assert len(detect_numeric_conflicts(story_of(laid_off, cut).build(), same, CONFIG)) == 1
+    assert detect_numeric_conflicts(story_of(laid_off, created).build(), same, CONFIG) == []
