@@ -25,3 +25,17 @@ def nlp():
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def break_extraction(monkeypatch, article_id: str, error: Exception) -> None:
+    """Make the analysis of any story holding ``article_id`` fail with ``error``."""
+    from claimcheck import pipeline
+
+    extract = pipeline._extract
+
+    def failing(articles, config, timer):
+        if any(a.id == article_id for a in articles):
+            raise error
+        return extract(articles, config, timer)
+
+    monkeypatch.setattr(pipeline, "_extract", failing)

@@ -39,7 +39,7 @@ from claimcheck.errors import InputError
 from claimcheck.models import Article, Discrepancy, DiscrepancyKind, Evidence, Severity
 from claimcheck.store import Store
 
-from .conftest import REPO
+from .conftest import REPO, break_extraction
 
 runner = CliRunner()
 NIGHT1 = dt.date(2026, 3, 2)
@@ -295,16 +295,7 @@ def test_a_story_that_did_not_change_is_neither_checked_nor_reported_again(mill_
 
 
 def test_a_story_whose_analysis_fails_is_named_the_others_are_reported_and_it_is_retried(tmp_path, monkeypatch):
-    from claimcheck import pipeline
-
-    extract = pipeline._extract
-
-    def failing(articles, config, timer):
-        if any(a.id == "sports_desk.txt" for a in articles):
-            raise ValueError("parser exploded")
-        return extract(articles, config, timer)
-
-    monkeypatch.setattr(pipeline, "_extract", failing)
+    break_extraction(monkeypatch, "sports_desk.txt", ValueError("parser exploded"))
     inbox = write_inbox(tmp_path / "inbox", {**MILL, "sports_desk.txt": TRANSFER})
     result = run_batch(inbox, tmp_path / "cc.db", tmp_path / "reports", run_date=NIGHT1)
     assert result.exit_code == 1
@@ -314,7 +305,7 @@ def test_a_story_whose_analysis_fails_is_named_the_others_are_reported_and_it_is
     assert (night / "2026-03-02-halvorsen-steel" / "report.json").is_file()
     assert result.discrepancies == 3
 
-    monkeypatch.setattr(pipeline, "_extract", extract)
+    monkeypatch.undo()
     again = run_batch(inbox, tmp_path / "cc.db", tmp_path / "reports", run_date=NIGHT2)
     assert again.exit_code == 0 and [s.slug for s in again.stories] == []  # no new article ...
     assert (tmp_path / "reports" / "2026-03-03" / "2026-03-02-benfica" / "report.json").is_file()  # ... but checked

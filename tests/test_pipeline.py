@@ -6,6 +6,8 @@ import claimcheck
 from claimcheck.models import DiscrepancyKind
 from claimcheck.pipeline import get_embedder, story_date
 
+from .conftest import break_extraction
+
 A = (
     "Source: Daily Ledger\nDate: 2031-04-02\n\n"
     "Governor Ama Mensah opened the new bridge on Tuesday. "
@@ -107,14 +109,7 @@ def test_analyse_many_gives_each_story_the_report_analyse_gives(fixtures_dir):
 def test_analyse_many_hands_back_a_failing_story_and_goes_on(monkeypatch):
     from claimcheck import pipeline
 
-    extract = pipeline._extract
-
-    def failing(articles, config, timer):
-        if any(a.id == "broken" for a in articles):
-            raise ValueError("cannot cut claims")
-        return extract(articles, config, timer)
-
-    monkeypatch.setattr(pipeline, "_extract", failing)
+    break_extraction(monkeypatch, "broken", ValueError("cannot cut claims"))
     stories = [
         [claimcheck.Article(id="broken", text=A)],
         [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)],
