@@ -94,6 +94,10 @@ class Config:
     margin_claim_similarity: float = 0.45
     # spelling: two names of one person whose tokens differ but are at least this similar
     spelling_min_similarity: float = 75.0
+    # spelling of names that are not people's (spaCy's ORG): an organisation's name is a
+    # fixed string, so two forms are one name misspelt only when each differing word is
+    # within this many letter edits (extra, missing, wrong or swapped letter)
+    org_spelling_max_edits: int = 1
 
     # batch --------------------------------------------------------------------------
     # ``claimcheck batch`` files each new article under a story.  An article joins the

@@ -32,7 +32,12 @@ from itertools import combinations
 import numpy as np
 
 from claimcheck.config import Config
-from claimcheck.entities import entity_spelling_variants, fold_name, offices_compatible
+from claimcheck.entities import (
+    entity_spelling_variants,
+    fold_name,
+    offices_compatible,
+    organisation_spelling_variant,
+)
 from claimcheck.models import (
     Article,
     Claim,
@@ -840,9 +845,44 @@ def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
 # --------------------------------------------------------------------------- spelling
 
 
-def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
-    """One person, two spellings (accents and an added surname do not count)."""
+def _spelling_discrepancy(
+    story: Story, key: Sequence[str], subject: str, noun: str,
+    a: str, uses_a: Mapping[str, EntityMention], b: str, uses_b: Mapping[str, EntityMention],
+) -> Discrepancy | None:
+    """One name written ``a`` in some sources and ``b`` in others, the rarer first."""
     claims_by_article = story.claims_by_article
+    (rare, rare_uses), (common, common_uses) = sorted(((a, uses_a), (b, uses_b)), key=lambda x: (len(x[1]), x[0]))
+    evidence = []
+    for side in (rare_uses, common_uses):
+        for article_id, m in sorted(side.items()):
+            claim = claim_at(claims_by_article, article_id, m.start)
+            if claim is not None:
+                evidence.append(span_evidence(story, claim, m.span, value=m.text, highlights=[m.span]))
+    if len({e.file for e in evidence}) < 2:
+        return None
+    return Discrepancy(
+        id=stable_id(DiscrepancyKind.NAME_SPELLING, *key),
+        kind=DiscrepancyKind.NAME_SPELLING,
+        severity=Severity.MEDIUM,
+        score=0.5 + 0.1 * min(len(common_uses), 4),
+        explanation=(
+            f"“{rare}” ({', '.join(sorted(rare_uses))}) vs “{common}” "
+            f"({len(common_uses)} source{'s' if len(common_uses) != 1 else ''}): "
+            f"one {noun}, two spellings"
+        ),
+        evidence=tuple(evidence),
+        subject=subject,
+    )
+
+
+def _differing_words(a: str, b: str) -> set[frozenset[str]]:
+    return {frozenset(p) for p in zip(fold_name(a).split(), fold_name(b).split()) if p[0] != p[1]}
+
+
+def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
+    """One person, two spellings (accents and an added surname do not count); and one
+    organisation written two ways by different outlets when the difference is a slip of
+    a letter (see ``organisation_spelling_variant``)."""
     # uses are keyed by folded name: "José" and "Jose" are one spelling
     first_use: dict[str, dict[str, dict[str, EntityMention]]] = defaultdict(lambda: defaultdict(dict))
     for article_id, mentions in sorted(story.mentions.items()):
@@ -851,6 +891,7 @@ def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
                 first_use[m.entity_id][fold_name(m.text)].setdefault(article_id, m)
 
     out = []
+    person_slips: set[frozenset[str]] = set()  # the words the person spellings differ in
     for entity in story.entities:
         if entity.label != "PERSON":
             continue
@@ -859,35 +900,29 @@ def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
             uses_a, uses_b = uses.get(fold_name(a), {}), uses.get(fold_name(b), {})
             if not uses_a or not uses_b or set(uses_a) == set(uses_b):
                 continue
-            # the rarer spelling first: it is the one to check
-            (rare, rare_uses), (common, common_uses) = sorted(
-                ((a, uses_a), (b, uses_b)), key=lambda x: (len(x[1]), x[0])
-            )
-            evidence = []
-            for side in (rare_uses, common_uses):
-                for article_id, m in sorted(side.items()):
-                    claim = claim_at(claims_by_article, article_id, m.start)
-                    if claim is not None:
-                        evidence.append(
-                            span_evidence(story, claim, m.span, value=m.text, highlights=[m.span])
-                        )
-            if len({e.file for e in evidence}) < 2:
-                continue
-            out.append(
-                Discrepancy(
-                    id=stable_id(DiscrepancyKind.NAME_SPELLING, entity.id, *sorted((fold_name(a), fold_name(b)))),
-                    kind=DiscrepancyKind.NAME_SPELLING,
-                    severity=Severity.MEDIUM,
-                    score=0.5 + 0.1 * min(len(common_uses), 4),
-                    explanation=(
-                        f"“{rare}” ({', '.join(sorted(rare_uses))}) vs “{common}” "
-                        f"({len(common_uses)} source{'s' if len(common_uses) != 1 else ''}): "
-                        "one person, two spellings"
-                    ),
-                    evidence=tuple(evidence),
-                    subject=entity.name,
-                )
-            )
+            key = (entity.id, *sorted((fold_name(a), fold_name(b))))
+            found = _spelling_discrepancy(story, key, entity.name, "person", a, uses_a, b, uses_b)
+            if found is not None:
+                out.append(found)
+                person_slips |= _differing_words(a, b)
+
+    # organisations are linked by exact name, so two spellings are two entities; two
+    # outlets that never use each other's form are the only safe sign of one name
+    orgs = [e for e in story.entities if e.label == "ORG" and len(fold_name(e.name).split()) >= 2]
+    for x, y in combinations(orgs, 2):
+        if not organisation_spelling_variant(x.name, y.name, max_edits=config.org_spelling_max_edits):
+            continue
+        if _differing_words(x.name, y.name) <= person_slips:
+            continue  # a person's misspelt name inside a longer span ("Club for Ana Ruis"): told already
+        uses_x = {aid: m for spelling in first_use[x.id].values() for aid, m in spelling.items()}
+        uses_y = {aid: m for spelling in first_use[y.id].values() for aid, m in spelling.items()}
+        if not uses_x or not uses_y or set(uses_x) & set(uses_y):
+            continue
+        subject = x.name if len(uses_x) >= len(uses_y) else y.name
+        key = tuple(sorted((x.id, y.id)))
+        found = _spelling_discrepancy(story, key, subject, "name", x.name, uses_x, y.name, uses_y)
+        if found is not None:
+            out.append(found)
     return out
 
 

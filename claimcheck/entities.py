@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from claimcheck.models import Entity, EntityMention, Title, TitleTense
 
@@ -193,6 +194,27 @@ _APPOSITIVE_OPENERS = frozenset({",", "—", "–", "(", "-"})
 #: spaCy types of tokens that never sit inside a title ("Sunday", "27%").
 _NON_TITLE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 
+#: Words that cannot open a name after an office word: the office's own words ("Secretary
+#: General"), roles ("Deputy Leader") and title words.
+_NOT_NAME_START = frozenset(w for p in OFFICES for w in p.split()) | ROLE_WORDS | _TITLE_WORDS
+#: Words that make a capitalised run a place, building, body or event, not a person:
+#: "President Street", "Queen Elizabeth Hospital", "Premier League", "Justice Department".
+_NOT_PERSON_WORDS = frozenset(
+    """street st road rd avenue ave boulevard lane drive way square place plaza bridge park
+    gardens hall house office building tower centre center station airport port harbour
+    harbor hospital clinic school college university institute academy museum library
+    hotel stadium arena church cathedral chapel palace castle court courts party council
+    committee commission department ministry agency bureau service authority foundation
+    fund trust bank group company corporation corp inc ltd llc plc holdings partners
+    capital league cup trophy prize award medal day week island islands county district
+    province state city town village lake river mountain valley bay beach coast island
+    memorial monument highway act bill law treaty""".split()
+)
+#: Honorifics that announce a person's name ("Mr", "Dr", "Sir"); "Miss" also names
+#: pageants ("Miss Universe"), so it is left out.
+_NAME_HONORIFICS = _HONORIFICS - {"miss"}
+_MAX_NAME_WORDS = 4  # a longer capitalised run is a headline or a title, not a name
+
 _WANTED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC")  # LOC kept only if it turns out a person
 _OUTPUT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _LABEL_PREFERENCE = {"PERSON": 0, "GPE": 1, "ORG": 2, "NORP": 3}
@@ -297,6 +319,71 @@ def compare_names(a: str, b: str, *, token_similarity: float = 80.0) -> NameRela
     if all(_similar_token(x, y, token_similarity) for x, y in differing):
         return NameRelation.SPELLING_VARIANT
     return NameRelation.DIFFERENT
+
+
+#: British and American spellings of one word ("Labour"/"Labor", "Centre"/"Center",
+#: "Defence"/"Defense", "Organisation"/"Organization", "Councillor"/"Councilor"): both
+#: are right, so an organisation written both ways is not misspelt.
+_REGIONAL_SPELLINGS = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"our", "or"),
+        (r"tre$", "ter"),
+        (r"ence$", "ense"),
+        (r"(?<=[a-z])is(?=e|ed|es|ing|ation|ations)", "iz"),
+        (r"ogue$", "og"),
+        (r"(?<=[a-z])ae", "e"),
+        (r"(?<=[a-z])oe", "e"),
+        (r"ll(?=ed|ing|er|ers|or|ors)", "l"),
+        (r"mme$", "m"),
+    )
+)
+_MIN_CHECKED_WORD = 4  # "Bank" and "Bonk": shorter words are other words, not slips
+
+
+def _regional_form(word: str) -> str:
+    for pattern, repl in _REGIONAL_SPELLINGS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _one_word_two_forms(x: str, y: str) -> bool:
+    """Two correct forms of one word: regional spellings or an inflection ("National" /
+    "Nationals", "Chile" / "Chilean")."""
+    short, long = sorted((x, y), key=len)
+    return long.startswith(short) or _regional_form(x) == _regional_form(y)
+
+
+def organisation_spelling_variant(a: str, b: str, *, max_edits: int = 1) -> bool:
+    """Whether two multi-word names that are not people's ("Northfield Credit Union" /
+    "Northfeld Credit Union") are one name with a slip in it.
+
+    People's names drift in spelling between sources (transliteration, a dropped accent,
+    "Mariela" / "Mariella"), hence the looser ``compare_names``; an organisation's name is
+    a fixed string, so only a slip counts: every differing word is within ``max_edits``
+    letters (one extra, missing, wrong or swapped letter) of its counterpart, at least
+    one word is shared, and no differing word is a regional spelling or an inflection of
+    the other ("Labour Party" / "Labor Party" and "National Party" / "Nationals Party"
+    are both correct somewhere).
+
+    >>> organisation_spelling_variant("Labour Party", "Labor Party")
+    False
+    """
+    ta, tb = fold_name(a).split(), fold_name(b).split()
+    if len(ta) < 2 or len(ta) != len(tb):
+        return False
+    differing = [(x, y) for x, y in zip(ta, tb) if x != y]
+    if not differing or len(differing) == len(ta):
+        return False
+    return all(
+        min(len(x), len(y)) >= _MIN_CHECKED_WORD
+        and x.isalpha()
+        and y.isalpha()
+        and OSA.distance(x, y) <= max_edits
+        and not _one_word_two_forms(x, y)
+        and not _gendered_pair(x, y)
+        for x, y in differing
+    )
 
 
 # --------------------------------------------------------------------------- words
@@ -821,6 +908,131 @@ def _is_given_name_slot(doc, k: int, taken: set[int]) -> bool:
     )
 
 
+def _is_name_word(w: _Word) -> bool:
+    """A capitalised proper noun that can be part of a person's name ("Pérez-Soto")."""
+    return (
+        w.capitalised
+        and w.pos == "PROPN"
+        and bool(w.parts)
+        and all(p.isalpha() for p in w.parts)
+        and "\n" not in w.text
+        and not w.ents & _NON_TITLE_ENTS
+        and w.norm not in _TITLE_WORDS
+    )
+
+
+def _is_name_link(w: _Word) -> bool:
+    """A lowercase particle ("de", "van") or an initial ("F."): inside a name only."""
+    return (w.norm in _NAME_PARTICLES and not w.capitalised) or (
+        len(w.text) == 2 and w.text[0].isupper() and w.text[1] == "."
+    )
+
+
+def _spaced(doc, words: Sequence[_Word], k: int) -> bool:
+    """Word ``k`` is followed by one space on the same line (no punctuation between)."""
+    return doc[words[k].j - 1].whitespace_ == " "
+
+
+def _misread_given_name(doc, words: Sequence[_Word], k: int) -> bool:
+    """A given name the tagger does not know is often read as a verb or a common noun
+    ("Beatrix" of "Beatrix Hale, the mayor, ..."): a capitalised word of those kinds right
+    before a proper noun may open a name (adverbs and the like never do: "Meanwhile")."""
+    w = words[k]
+    return (
+        w.capitalised
+        and w.text.isalpha()
+        and w.pos in {"VERB", "NOUN", "ADJ"}
+        and not w.ents & _NON_TITLE_ENTS
+        and k + 1 < len(words)
+        and _spaced(doc, words, k)
+        and _is_name_word(words[k + 1])
+    )
+
+
+def _name_run(doc, words: Sequence[_Word], k: int) -> int:
+    """One past the last word of the name starting at word ``k`` ("Ana de la Ruiz", "John
+    F. Kennedy"); ``k`` when no name starts there."""
+    if words[k].norm in _NOT_NAME_START or not (
+        _is_name_word(words[k]) or _misread_given_name(doc, words, k)
+    ):
+        return k
+    end = k + 1
+    while end < len(words) and _spaced(doc, words, end - 1):
+        j = end
+        while j < len(words) and _is_name_link(words[j]) and _spaced(doc, words, j):
+            j += 1
+        if j < len(words) and _is_name_word(words[j]):
+            end = j + 1
+        else:
+            break
+    return end
+
+
+def _titled_by_office(doc, words: Sequence[_Word], k: int, blocked: set[int]) -> bool:
+    """A capitalised office ("Governor", "Prime Minister", "Secretary of State") or an
+    honorific ("Dr", "Sir") right before word ``k``: what follows is a person's name."""
+    if k == 0 or not words[k - 1].capitalised or not _spaced(doc, words, k - 1):
+        return False
+    if words[k - 1].norm in _NAME_HONORIFICS:
+        return True
+    before = _preceding_title(words, k, blocked)
+    return before is not None and before.is_office and before.head_end == words[k - 1].end
+
+
+def _titled_name_runs(
+    doc, cands: list[_Candidate], words: Sequence[_Word], token_word: Sequence[int],
+    headings: Sequence[tuple[int, int]],
+) -> list[_Candidate]:
+    """Names that an office makes people, whatever spaCy tagged: "Governor Lavinia
+    Hart" (often left untagged, or tagged ORG, or half tagged GPE) and "Lavinia Hart,
+    the mayor of Eastford,".  The small model misses invented and foreign names next to
+    titles, and those are exactly the mentions that carry an office.
+
+    A run is kept only when it is plainly a name: capitalised proper nouns, at most
+    ``_MAX_NAME_WORDS``, no place or institution word ("President Street", "Premier
+    League"), outside headings, and not cut across by a longer spaCy entity.  spaCy's
+    tokens inside the run give way to one PERSON candidate; a run spaCy tagged whole as
+    a place keeps its label unless an office word stands right before it, and a run
+    holding a PERSON span is left to spaCy (whose span grows over the untagged rest)."""
+    by_token: dict[int, _Candidate] = {k: c for c in cands for k in range(c.start, c.end)}
+    person_words = _word_set(cands, token_word, lambda c: c.label == "PERSON")
+    replaced: set[int] = set()  # ids of candidates that a run replaces
+    added: list[_Candidate] = []
+    k = 0
+    while k < len(words):
+        first, end = k, _name_run(doc, words, k)
+        k = max(end, k + 1)
+        if end == first:
+            continue
+        if "NORP" in words[first].ents and end - first >= 3:
+            first += 1  # "Republican Ana Ruiz": a party or nationality before a full name
+        run = words[first:end]
+        a, b = run[0].i, run[-1].j
+        if (
+            sum(_is_name_word(w) for w in run) > _MAX_NAME_WORDS
+            or any(p in _NOT_PERSON_WORDS for w in run for p in w.parts)
+            or _in_ranges(run[0].start, headings)
+        ):
+            continue
+        inside = {id(c): c for t in range(a, b) if (c := by_token.get(t)) is not None}
+        if any(c.start < a or c.end > b or c.label == "PERSON" for c in inside.values()):
+            continue  # a longer entity runs through it ("Senator Hotel Group"), or spaCy saw the person
+        blocked = person_words - set(range(first, end))
+        before = _titled_by_office(doc, words, first, blocked)
+        after = False
+        if not before and len(run) >= 2 and end < len(words) and words[end].text in _APPOSITIVE_OPENERS:
+            fronted = first > 0 and words[first - 1].pos == "ADP"  # "In Lima, the minister ..."
+            after = not fronted and any(t.is_office for t in _following_titles(words, end - 1, blocked))
+        if not (before or after):
+            continue
+        whole = [c for c in inside.values() if c.start == a and c.end == b]
+        if whole and not before and whole[0].label in {"GPE", "LOC"}:
+            continue
+        replaced.update(inside)
+        added.append(_Candidate(a, b, "PERSON"))
+    return [c for c in cands if id(c) not in replaced] + added
+
+
 def _is_full_name_of(doc, c: _Candidate, surnames: set[str]) -> bool:
     """ "Helena Ortiz" tagged ORG where "Ortiz" is known to be a person: two or three
     capitalised words ending in that surname."""
@@ -869,6 +1081,7 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
     # "Sentiment\nCrime"): from those spans keep only what the article names elsewhere.
     known = {t for c in cands if not c.in_heading for t in _name_tokens(doc, c)}
     cands = [c for c in cands if not c.in_heading or _known(_name_tokens(doc, c), known)]
+    cands = _titled_name_runs(doc, cands, words, token_word, headings)
 
     # A name next to an office or with an age is a person, whatever spaCy called it
     # ("Congresswoman Lena Ortiz", "Lena Ortiz, a former senator,", "Ortiz, 47,").

@@ -508,3 +508,67 @@ def test_workers_laid_off_and_jobs_cut_are_one_count_but_jobs_created_are_not():
     created = ("Acme Textiles will create 1,840 jobs.", [count("1,840", 1840)], "Acme Textiles")
     assert len(detect_numeric_conflicts(story_of(laid_off, cut).build(), same, CONFIG)) == 1
     assert detect_numeric_conflicts(story_of(laid_off, created).build(), same, CONFIG) == []
+
+
+def organisations(*articles: tuple[str, str, str]) -> Story:
+    """One-sentence articles, each naming one organisation: (article id, sentence, name).
+    Organisations are linked by exact name, so each spelling is its own ORG entity."""
+    b = StoryBuilder()
+    for aid, sentence, name in articles:
+        eid = "org:" + name.lower().replace(" ", "-")
+        b.entities[eid] = Entity(eid, name, "ORG", (name,))
+        b.article(aid, sentence, people={name: eid})
+    return b.build()
+
+
+def test_an_organisation_misspelt_by_one_outlet_is_flagged():
+    story = organisations(
+        ("a.txt", "Northfield Credit Union cut its rates.", "Northfield Credit Union"),
+        ("b.txt", "Northfield Credit Union cut rates again.", "Northfield Credit Union"),
+        ("c.txt", "Northfeld Credit Union cut its rates.", "Northfeld Credit Union"),
+    )
+    [d] = detect_spelling_variants(story, CONFIG)
+    assert d.kind == DiscrepancyKind.NAME_SPELLING
+    assert {e.file for e in d.evidence} == {"a.txt", "b.txt", "c.txt"}
+    assert d.explanation.startswith("“Northfeld Credit Union” (c.txt) vs “Northfield Credit Union” (2 sources)")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Labour Party", "Labor Party"),  # both correct, in different countries
+        ("Ministry of Finance", "Ministry of Defence"),  # two organisations
+    ],
+)
+def test_regional_spellings_and_two_organisations_are_not_flagged(first, second):
+    story = organisations(
+        ("a.txt", f"The {first} said no.", first),
+        ("b.txt", f"The {second} said no.", second),
+    )
+    assert detect_spelling_variants(story, CONFIG) == []
+
+
+def test_two_organisation_spellings_in_one_article_are_two_organisations():
+    b = StoryBuilder()
+    for name in ("Braxley Mining Company", "Barxley Mining Company"):
+        eid = "org:" + name.lower().replace(" ", "-")
+        b.entities[eid] = Entity(eid, name, "ORG", (name,))
+    b.article("a.txt", "Braxley Mining Company bought Barxley Mining Company.",
+              people={"Braxley Mining Company": "org:braxley-mining-company",
+                      "Barxley Mining Company": "org:barxley-mining-company"})
+    b.article("b.txt", "Braxley Mining Company grew.", people={"Braxley Mining Company": "org:braxley-mining-company"})
+    assert detect_spelling_variants(b.build(), CONFIG) == []
+
+
+def test_a_persons_misspelt_name_inside_an_organisation_span_is_told_once():
+    b = StoryBuilder()
+    b.person("p:tecking", "Conrad Tecking", "Conrad Thecking")
+    for name in ("Albion for Tecking", "Albion for Thecking"):
+        eid = "org:" + name.lower().replace(" ", "-")
+        b.entities[eid] = Entity(eid, name, "ORG", (name,))
+    b.article("a.txt", "Albion for Tecking: Conrad Tecking signed.",
+              people={"Albion for Tecking": "org:albion-for-tecking", "Conrad Tecking": "p:tecking"})
+    b.article("b.txt", "Albion for Thecking: Conrad Thecking signed.",
+              people={"Albion for Thecking": "org:albion-for-thecking", "Conrad Thecking": "p:tecking"})
+    [d] = detect_spelling_variants(b.build(), CONFIG)
+    assert d.subject == "Conrad Tecking"
