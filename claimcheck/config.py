@@ -47,9 +47,10 @@ class Config:
     # parsed documents kept per process (~0.5 MB each): a batch run parses each new
     # article to file it under a story and analyses the story later from the same parse
     parse_cache_docs: int = 2000
-    # spaCy worker processes for large batches (0: one per core); batches of fewer
-    # than ``parse_parallel_min_texts`` texts are parsed in this process, where
-    # starting workers would cost more than it saves
+    # worker processes for large batches (0: one per core): spaCy parses in them, and
+    # many stories' figures, names and claims are read in forked ones; batches of fewer
+    # than ``parse_parallel_min_texts`` articles stay in this process, where starting
+    # workers would cost more than it saves
     parse_processes: int = 0
     parse_parallel_min_texts: int = 24
     cache_dir: str = field(default_factory=_default_cache_dir)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 import os
+import pickle
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +40,7 @@ from claimcheck.models import (
     EntityMention,
     Report,
 )
-from claimcheck.nlp import parse_articles
+from claimcheck.nlp import parse_articles, parse_processes
 from claimcheck.quantities import parse_quantities
 
 ArticleInput = str | os.PathLike[str] | Article
@@ -140,12 +142,7 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
     timers = [_Timer() for _ in stories]
     with timers[0].stage("parse"):  # fills the cache each story's _extract reads from
         parse_articles([a.text[a.body_start :] for articles in stories for a in articles], config)
-    extracted: list[_Extracted | Exception] = []
-    for articles, timer in zip(stories, timers, strict=True):
-        try:
-            extracted.append(_extract(articles, config, timer))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller, story by story
-            extracted.append(exc)
+    extracted = _extract_all(stories, timers, config)
     texts = [c.text for e in extracted if isinstance(e, _Extracted) for c in e.claims]
     if texts:
         with timers[0].stage("embed"):  # one call; each story's encode is then a lookup
@@ -160,6 +157,60 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
             yield exc
             continue
         yield report
+
+
+def _extract_one(articles: Sequence[Article], config: Config, timer: _Timer) -> _Extracted | Exception:
+    try:
+        return _extract(articles, config, timer)
+    except Exception as exc:  # noqa: BLE001 - handed to the caller, story by story
+        return exc
+
+
+# What forked extraction workers read: set just before the fork, so the children
+# inherit it (with the parse cache) instead of receiving it pickled.
+_FORKED: tuple[Sequence[Sequence[Article]], Config] | None = None
+
+
+def _extract_forked(i: int) -> tuple[_Extracted | Exception, dict[str, float]]:
+    assert _FORKED is not None
+    stories, config = _FORKED
+    timer = _Timer()
+    result = _extract_one(stories[i], config, timer)
+    if isinstance(result, Exception):
+        try:
+            pickle.dumps(result)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel is told in words
+            result = RuntimeError(f"{type(result).__name__}: {result}")
+    return result, timer.seconds
+
+
+def _extract_all(
+    stories: Sequence[Sequence[Article]], timers: Sequence[_Timer], config: Config
+) -> list[_Extracted | Exception]:
+    """``_extract`` for every story, over ``parse_processes`` forked workers when the
+    chunk has enough articles (``parse_parallel_min_texts``) and the platform forks.
+
+    Workers are forked after parsing, so they find every Doc in the parse cache they
+    inherit; only the extracted claims travel back.  Reading figures, names and claims is
+    pure Python, one core per process: this is what keeps the second core busy.
+    """
+    global _FORKED
+    n_articles = sum(len(s) for s in stories)
+    processes = min(parse_processes(n_articles, config.parse_processes, config.parse_parallel_min_texts), len(stories))
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_extract_one(articles, config, timer) for articles, timer in zip(stories, timers, strict=True)]
+    _FORKED = (stories, config)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            done = pool.map(_extract_forked, range(len(stories)), chunksize=max(1, len(stories) // (4 * processes)))
+    finally:
+        _FORKED = None
+    out = []
+    for (result, seconds), timer in zip(done, timers, strict=True):
+        for stage, spent in seconds.items():
+            timer.seconds[stage] = timer.seconds.get(stage, 0.0) + spent
+        out.append(result)
+    return out
 
 
 @dataclass(frozen=True)

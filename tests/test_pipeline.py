@@ -117,3 +117,21 @@ def test_analyse_many_hands_back_a_failing_story_and_goes_on(monkeypatch):
     first, second = pipeline.analyse_many(stories)
     assert isinstance(first, ValueError)
     assert [d.kind for d in second.discrepancies] == [DiscrepancyKind.ENTITY_ATTRIBUTE]
+
+
+def test_forked_extraction_gives_the_same_reports_and_hands_back_failures(fixtures_dir, monkeypatch):
+    from claimcheck.ingest import load_articles
+    from claimcheck.pipeline import analyse_many
+
+    stories = [
+        load_articles([fixtures_dir / "plant_closure"]).articles,
+        [claimcheck.Article(id="broken", text=A)],
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)],
+        load_articles([fixtures_dir / "mayoral_race"]).articles,
+    ]
+    break_extraction(monkeypatch, "broken", ValueError("cannot cut claims"))
+    serial = list(analyse_many(stories, claimcheck.Config(parse_processes=1)))
+    forked = list(analyse_many(stories, claimcheck.Config(parse_processes=2, parse_parallel_min_texts=0)))
+    assert isinstance(forked[1], ValueError) and str(forked[1]) == "cannot cut claims"
+    assert [_ids(r) for i, r in enumerate(forked) if i != 1] == [_ids(r) for i, r in enumerate(serial) if i != 1]
+    assert forked[0].timings["claims"] > 0  # the workers' stage timings come back
