@@ -25,7 +25,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 def numeric_cause(story_dir: Path, item, config) -> tuple[str, list[str]]:
     import claimcheck
     from claimcheck.detect import (
-        Story, _figures, _measures_match, _pair_threshold, _plain_future, _story_holders, embedding_similarity,
+        Story, _anchors_agree, _measures_match, _pair_threshold, _plain_future, compared_figures, embedding_similarity,
     )
     from claimcheck.pipeline import get_embedder
 
@@ -33,7 +33,7 @@ def numeric_cause(story_dir: Path, item, config) -> tuple[str, list[str]]:
     story = Story(articles={a.id: a for a in report.articles}, claims=report.claims,
                   entities=report.entities, mentions={})
     names = {e.id: e.name for e in report.entities}
-    figures = _story_holders(_figures(story, unheld=True))  # as detect_numeric_conflicts sees them
+    figures = compared_figures(story)  # as detect_numeric_conflicts sees them
     by_span = {}
     notes = []
     for span in item.spans:
@@ -68,7 +68,7 @@ def numeric_cause(story_dir: Path, item, config) -> tuple[str, list[str]]:
             causes["kind/unit differs"] += 1
         elif f.claim.modality != odd.claim.modality and not _plain_future(odd, f):
             causes[f"modality differs ({odd.claim.modality.value} vs {f.claim.modality.value})"] += 1
-        elif f.anchors != odd.anchors:
+        elif not _anchors_agree(odd, f):
             causes["event anchors differ"] += 1
         elif not _measures_match(odd, f) or ((odd.inferred or f.inferred) and odd.measure != f.measure):
             causes[f"measure differs ({odd.measure} vs {f.measure})"] += 1

@@ -85,6 +85,9 @@ class Config:
     # a plain future ("will cut X jobs") against a statement in the present or past ("is
     # cutting X jobs"): the announced figure, reported two ways, when worded this alike
     numeric_modality_similarity: float = 0.75
+    # sums the story names by one noun ("a budget of X", "the budget would total X"): the
+    # noun says what they are, so their wording need only be this related
+    numeric_sum_similarity: float = 0.40
     # a numeric conflict is high severity when the gap between the two intervals is at
     # least this fraction of the larger figure (54% vs 61%: 0.10), else medium
     numeric_high_severity_gap: float = 0.02

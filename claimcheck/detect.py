@@ -152,15 +152,22 @@ _NOT_A_MEASURE = frozenset(
     "that which who whom whose this these those its his her their our your is are was were "
     "be been has have had will would could may might".split()
 )
-_MEASURE_RE = re.compile(r"\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?([A-Za-z][A-Za-z-]*)")
+_MEASURE_RE = re.compile(
+    r"\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?([A-Za-z][A-Za-z-]*)(?:\s+([a-z][a-z-]*))?"
+)
 
 
-#: Nouns that count the same thing: a cut of 500 jobs is a cut of 500 workers.
-_SAME_MEASURE = {"worker": "job", "employee": "job", "staff": "job", "staffer": "job", "position": "job"}
+#: Nouns that name the same thing: a cut of 500 jobs is a cut of 500 workers, and a
+#: $19 billion spending plan is a budget of $19 billion.
+_SAME_MEASURE = {
+    "worker": "job", "employee": "job", "staff": "job", "staffer": "job", "position": "job",
+    "spending plan": "budget", "budget plan": "budget",
+}
 
 
 def quantity_measure(q: Quantity, text_after: str) -> str | None:
-    """What a figure counts: the parser's reading, else the word right after it."""
+    """What a figure counts: the parser's reading, else the word right after it (or the
+    two words, when together they name something: "spending plan")."""
     if q.measure:
         word = _singular(q.measure.split()[-1].lower())
     else:
@@ -168,7 +175,54 @@ def quantity_measure(q: Quantity, text_after: str) -> str | None:
         if not m or m.group(1).lower() in _NOT_A_MEASURE:
             return None
         word = _singular(m.group(1).lower())
+        if m.group(2):
+            pair = f"{word} {_singular(m.group(2))}"
+            if pair in _SAME_MEASURE:
+                return _SAME_MEASURE[pair]
     return _SAME_MEASURE.get(word, word)
+
+
+# Nouns before a sum that say how much, not of what: "a total of $3 billion".
+_NOT_A_SUM = frozenset(
+    "total sum amount figure number value tune excess upward upwards estimate average maximum minimum "
+    "least most more less".split()
+)
+_NOUN_OF_RE = re.compile(r"\b([a-z][a-z-]+)\s+of\s+$")
+# A subject and a verb that makes it the sum after it: "the budget would total $19 billion".
+_AMOUNTS_TO_RE = re.compile(
+    r"\s+(?:(?:would|will|could|should|is|was|has|have|had|now|already)\s+)*(?:be\s+|been\s+)?"
+    r"(?:total(?:s|l?ed|l?ing)?|reach(?:es|ed|ing)?|amount(?:s|ed|ing)?\s+to|c[oa]mes?\s+to|stand(?:s|ing)?\s+at|stood\s+at|"
+    r"is|was|are|were|be|been)\s+\Z",
+    re.IGNORECASE,
+)
+_PREPOSITION_RE = re.compile(r"\b(?:for|of|in|on|at|from|to|with|by|under|over|after|before)\b")
+
+
+def _common_noun(word: str) -> str | None:
+    word = word.strip(".,;:'’\"")
+    if not word.isalpha() or not word.islower() or word in _NOT_A_MEASURE or word in _NOT_A_SUM:
+        return None
+    word = _singular(word)
+    return _SAME_MEASURE.get(word, word)
+
+
+def sum_noun(claim: Claim, q: Quantity, sentence_text: str) -> str | None:
+    """The noun a sum is the amount of, when the words before it say: "a budget of $7.7
+    billion", "the budget would total $15 billion", "The fee for Ruiz was £66 million"."""
+    before = sentence_text[: q.start - claim.sentence.start]
+    m = _NOUN_OF_RE.search(before)
+    if m:
+        return _common_noun(m.group(1))
+    verb = _AMOUNTS_TO_RE.search(before)
+    if verb is None:
+        return None
+    subject = claim.subject or ""
+    at = sentence_text.find(subject) if subject else -1
+    if at >= 0 and at + len(subject) == verb.start():
+        head = _PREPOSITION_RE.split(subject)[0].split()
+    else:  # the parse missed the subject ("The Norland budget totals", "totals" read as a noun)
+        head = before[: verb.start()].split()[-1:]
+    return _common_noun(head[-1]) if head else None
 
 
 def _singular(word: str) -> str:
@@ -318,6 +372,7 @@ class _Figure:
     anchors: frozenset[str]
     frame: str
     inferred: bool = False  # the holder is the story's, not named in the sentence
+    by_noun: bool = False  # a sum keyed by the noun it is the amount of (``_story_sums``)
 
 
 def _figures(story: Story, *, unheld: bool = False) -> list[_Figure]:
@@ -334,7 +389,10 @@ def _figures(story: Story, *, unheld: bool = False) -> list[_Figure]:
             if (holder is None and not unheld) or q.kind == QuantityKind.OTHER:
                 continue
             after = story.text(claim.article_id, q.end, min(q.end + 40, claim.sentence.end))
-            measure = quantity_measure(q, after)
+            # a sum's noun before it ("a budget of $3 billion") says more than the word
+            # after it, which may be a verb ("$3 billion grew")
+            noun = sum_noun(claim, q, sentence) if q.kind == QuantityKind.MONEY else None
+            measure = noun or quantity_measure(q, after)
             # other dates in the sentence anchor the figure in time ("by December 2023")
             dated = {
                 f"date:{o.low:.0f}-{o.high:.0f}"
@@ -432,6 +490,66 @@ def _story_holders(figures: Sequence[_Figure]) -> list[_Figure]:
     return out
 
 
+def _holder_kind(holder: str, labels: Mapping[str, str]) -> str:
+    label = labels.get(holder, "")
+    if label == "PERSON":
+        return "person"
+    if label in ("GPE", "LOC", "NORP"):
+        return "place"
+    return "organisation" if label else "name"
+
+
+def _story_sums(story: Story, figures: Sequence[_Figure]) -> tuple[list[_Figure], list[_Figure]]:
+    """Sums the story names by one noun, whoever the sentence gives them to, and the rest.
+
+    "Finance Minister Ana Ruiz presented a budget of $32 billion", "The Norland budget
+    totals $19 billion" and "The budget would total $19 billion" are one budget: the
+    minister presents it, the country holds it, the third names neither.  Sums of one
+    noun (same unit and outcome) become the story's sum of that noun when the sentences
+    hold it no more than one person, one place and one organisation (two countries'
+    budgets stay apart) and no article gives two different values of it.  The noun says
+    what they are, so their wording need only be related (``numeric_sum_similarity``),
+    and a year given on one side only does not set them apart.
+    """
+    groups: dict[tuple[str, str, frozenset[str]], list[_Figure]] = defaultdict(list)
+    for f in figures:
+        if f.quantity.kind == QuantityKind.MONEY and f.measure:
+            groups[(f.quantity.unit, f.measure, _outcomes(f.frame))].append(f)
+    labels = {e.id: e.label for e in story.entities}
+    keyed: list[_Figure] = []
+    for (_, measure, _), members in groups.items():
+        if len({g.claim.article_id for g in members}) < 2:
+            continue
+        kinds = [_holder_kind(h, labels) for h in {g.holder for g in members if g.holder}]
+        if len(kinds) != len(set(kinds)):
+            continue
+        by_article: dict[str, list[_Figure]] = defaultdict(list)
+        for g in members:
+            by_article[g.claim.article_id].append(g)
+        if any(not g.quantity.overlaps(h.quantity) for stated in by_article.values() for g, h in combinations(stated, 2)):
+            continue
+        keyed += [replace(g, holder=f"{_STORY_HOLDER}:{measure}", inferred=True, by_noun=True) for g in members]
+    taken = {id(f.quantity) for f in keyed}
+    return keyed, [f for f in figures if id(f.quantity) not in taken]
+
+
+def compared_figures(story: Story) -> list[_Figure]:
+    """Every figure that has, or can take, a holder: the figures the detector compares."""
+    sums, rest = _story_sums(story, _figures(story, unheld=True))
+    return sums + _story_holders(rest)
+
+
+def _anchors_agree(a: _Figure, b: _Figure) -> bool:
+    """Same part of the event.  A story's sum dated on one side only ("a budget of $32
+    billion for 2027" and "the budget would total $19 billion") is the same sum."""
+    if a.anchors == b.anchors:
+        return True
+    if not (a.by_noun and b.by_noun):
+        return False
+    undated = [{x for x in f.anchors if not x.startswith("date:")} for f in (a, b)]
+    return undated[0] == undated[1] and not (a.anchors - undated[0] and b.anchors - undated[1])
+
+
 # Words that make a future figure a hope, a forecast or a promise rather than the plain
 # announcement of what is being done ("will cut 1,900 jobs"): those are not compared
 # with what happened.
@@ -461,7 +579,7 @@ def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
     if (
         a.claim.article_id == b.claim.article_id
         or a.quantity.overlaps(b.quantity)
-        or a.anchors != b.anchors
+        or not _anchors_agree(a, b)
         or not _measures_match(a, b)
     ):
         return None
@@ -474,6 +592,8 @@ def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
         if a.measure != b.measure:
             return None
         threshold = max(threshold, config.numeric_story_similarity)
+    if a.by_noun and b.by_noun:
+        threshold = config.numeric_sum_similarity
     return threshold
 
 
@@ -486,7 +606,7 @@ def detect_numeric_conflicts(
 ) -> list[Discrepancy]:
     """Figures for the same holder and measure whose intervals do not overlap."""
     blocks: dict[tuple[str, str, str], list[_Figure]] = defaultdict(list)
-    for f in _story_holders(_figures(story, unheld=True)):
+    for f in compared_figures(story):
         blocks[(f.holder, f.quantity.kind.value, f.quantity.unit)].append(f)
 
     candidates: list[tuple[_Figure, _Figure, float]] = []
