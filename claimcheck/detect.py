@@ -218,7 +218,7 @@ def sum_noun(claim: Claim, q: Quantity, sentence_text: str) -> str | None:
         return None
     subject = claim.subject or ""
     at = sentence_text.find(subject) if subject else -1
-    if at >= 0 and at + len(subject) == verb.start():
+    if 0 <= at and at + len(subject) <= verb.start():  # "The fee for Ana Ruiz was ..."
         head = _PREPOSITION_RE.split(subject)[0].split()
     else:  # the parse missed the subject ("The Norland budget totals", "totals" read as a noun)
         head = before[: verb.start()].split()[-1:]
@@ -354,7 +354,11 @@ def event_anchors(text: str) -> frozenset[str]:
     Two figures for "the vote" are only the same figure when they are about the same
     round: 27% in the first round and 41% in the run-off do not conflict.
     """
-    anchors = {f"ordinal:{_ORDINALS[m.group(1).lower()]}" for m in _ANCHOR_RE.finditer(text)}
+    anchors = set()
+    for m in _ANCHOR_RE.finditer(text):
+        n = _ORDINALS[m.group(1).lower()]
+        # a two-round election's second round is its run-off
+        anchors.add("ordinal:runoff" if n == 2 and m.group(2).lower() == "round" else f"ordinal:{n}")
     if _RUNOFF_RE.search(text):
         anchors.add("ordinal:runoff")
     return frozenset(anchors)
@@ -490,10 +494,13 @@ def _story_holders(figures: Sequence[_Figure]) -> list[_Figure]:
     return out
 
 
-def _holder_kind(holder: str, labels: Mapping[str, str]) -> str:
-    label = labels.get(holder, "")
+def _holder_kind(holder: str, entities: Mapping[str, Entity]) -> str:
+    """Person, place, organisation, or just a name.  A small tagger calls many one-word
+    names people ("Norland" as PERSON), so a person is a name of two words or more."""
+    entity = entities.get(holder)
+    label = entity.label if entity else ""
     if label == "PERSON":
-        return "person"
+        return "person" if len(entity.name.split()) > 1 else "name"
     if label in ("GPE", "LOC", "NORP"):
         return "place"
     return "organisation" if label else "name"
@@ -507,7 +514,8 @@ def _story_sums(story: Story, figures: Sequence[_Figure]) -> tuple[list[_Figure]
     minister presents it, the country holds it, the third names neither.  Sums of one
     noun (same unit and outcome) become the story's sum of that noun when the sentences
     hold it no more than one person, one place and one organisation (two countries'
-    budgets stay apart) and no article gives two different values of it.  The noun says
+    budgets stay apart) and no article gives two different values of it; a sum with no
+    noun joins the one sum its holder holds.  The noun says
     what they are, so their wording need only be related (``numeric_sum_similarity``),
     and a year given on one side only does not set them apart.
     """
@@ -515,22 +523,43 @@ def _story_sums(story: Story, figures: Sequence[_Figure]) -> tuple[list[_Figure]
     for f in figures:
         if f.quantity.kind == QuantityKind.MONEY and f.measure:
             groups[(f.quantity.unit, f.measure, _outcomes(f.frame))].append(f)
-    labels = {e.id: e.label for e in story.entities}
+    entities = {e.id: e for e in story.entities}
+    accepted: list[tuple[tuple[str, str, frozenset[str]], list[_Figure]]] = []
+    for key, members in groups.items():
+        kinds = [_holder_kind(h, entities) for h in {g.holder for g in members if g.holder}]
+        if len(kinds) == len(set(kinds)) and _one_value_per_article(members):
+            accepted.append((key, members))
+    # A sum with no noun held by a holder of one of these ("Acme paid €72 million" beside
+    # "Acme have agreed a fee of €48 million") is that sum, when the holder has only one.
+    owners: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, ((unit, _, _), members) in enumerate(accepted):
+        for holder in {g.holder for g in members if g.holder}:
+            owners[(unit, holder)].append(i)
+    joiners: dict[int, list[_Figure]] = defaultdict(list)
+    for f in figures:
+        if f.quantity.kind == QuantityKind.MONEY and f.measure is None and f.holder:
+            at = owners.get((f.quantity.unit, f.holder), [])
+            if len(at) == 1 and accepted[at[0]][0][2] == _outcomes(f.frame):
+                joiners[at[0]].append(f)
     keyed: list[_Figure] = []
-    for (_, measure, _), members in groups.items():
+    for i, ((_, measure, _), members) in enumerate(accepted):
+        if joiners[i] and _one_value_per_article(members + joiners[i]):
+            members = members + joiners[i]
         if len({g.claim.article_id for g in members}) < 2:
-            continue
-        kinds = [_holder_kind(h, labels) for h in {g.holder for g in members if g.holder}]
-        if len(kinds) != len(set(kinds)):
-            continue
-        by_article: dict[str, list[_Figure]] = defaultdict(list)
-        for g in members:
-            by_article[g.claim.article_id].append(g)
-        if any(not g.quantity.overlaps(h.quantity) for stated in by_article.values() for g, h in combinations(stated, 2)):
-            continue
-        keyed += [replace(g, holder=f"{_STORY_HOLDER}:{measure}", inferred=True, by_noun=True) for g in members]
+            continue  # one article's sum: nothing to compare it with
+        keyed += [
+            replace(g, holder=f"{_STORY_HOLDER}:{measure}", measure=measure, inferred=True, by_noun=True)
+            for g in members
+        ]
     taken = {id(f.quantity) for f in keyed}
     return keyed, [f for f in figures if id(f.quantity) not in taken]
+
+
+def _one_value_per_article(figures: Sequence[_Figure]) -> bool:
+    by_article: dict[str, list[_Figure]] = defaultdict(list)
+    for f in figures:
+        by_article[f.claim.article_id].append(f)
+    return all(g.quantity.overlaps(h.quantity) for stated in by_article.values() for g, h in combinations(stated, 2))
 
 
 def compared_figures(story: Story) -> list[_Figure]:

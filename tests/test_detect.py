@@ -303,6 +303,8 @@ def test_discrepancy_ids_are_stable_across_runs():
         ("In the first round, she took 27%.", {"ordinal:1"}),
         ("She narrowly secured victory in the initial voting.", {"ordinal:1"}),
         ("Ahead of the December run-off, polls tightened.", {"ordinal:runoff"}),
+        ("She won 54% of the vote in the second round.", {"ordinal:runoff"}),
+        ("The toll rose to 351 on the second day.", {"ordinal:2"}),
         ("This is his third time running.", set()),
         ("She received 41% of the vote.", set()),
     ],
@@ -620,8 +622,9 @@ def budget_story(*, second_holder: str = "Norland", second_label: str = "GPE") -
     return b
 
 
-def test_one_budget_presented_by_a_minister_and_held_by_a_country_is_compared():
-    [d] = detect_numeric_conflicts(budget_story().build(), same, CONFIG)
+@pytest.mark.parametrize("label", ["GPE", "PERSON"])  # a small tagger reads many one-word places as people
+def test_one_budget_presented_by_a_minister_and_held_by_a_country_is_compared(label):
+    [d] = detect_numeric_conflicts(budget_story(second_label=label).build(), same, CONFIG)
     assert {e.file for e in d.evidence} == {"a.txt", "b.txt", "c.txt"}
     assert d.subject == "budget" and "$32 billion" in d.explanation
 
@@ -662,3 +665,34 @@ def test_sums_of_one_noun_need_only_related_wording():
     below = CONFIG.numeric_sum_similarity - 0.05
     assert detect_numeric_conflicts(budget_story().build(), alike(below), CONFIG) == []
     assert len(detect_numeric_conflicts(budget_story().build(), alike(CONFIG.numeric_sum_similarity), CONFIG)) == 1
+
+
+def transfer_story() -> StoryBuilder:
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.entities["o:acme"] = Entity("o:acme", "FC Acme", "ORG", ("FC Acme",))
+    b.article("a.txt", "FC Acme have agreed a fee of some €48 million for Ana Ruiz.",
+              people={"FC Acme": "o:acme", "Ana Ruiz": "p:ruiz"}, figures=[eur("some €48 million", 48, 1)], subject="FC Acme")
+    b.article("b.txt", "The fee for Ana Ruiz was €48.1 million.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[eur("€48.1 million", 48.1)], subject="The fee for Ana Ruiz")
+    b.article("c.txt", "FC Acme paid around €72 million to sign the midfielder.", people={"FC Acme": "o:acme"},
+              figures=[eur("around €72 million", 72, 1)], subject="FC Acme")
+    return b
+
+
+def eur(surface: str, millions: float, width: float = 0.05) -> tuple:
+    return (surface, millions * 1e6, (millions - width) * 1e6, (millions + width) * 1e6, MONEY, "EUR")
+
+
+def test_a_sum_with_no_noun_joins_the_one_sum_its_holder_holds():
+    [d] = detect_numeric_conflicts(transfer_story().build(), same, CONFIG)
+    assert {e.file for e in d.evidence} == {"a.txt", "b.txt", "c.txt"} and d.subject == "fee"
+
+
+def test_a_holder_paying_two_sums_in_one_article_keeps_the_sum_with_no_noun_out():
+    b = transfer_story()
+    b.article("d.txt", "FC Acme paid €72 million for a striker and agreed a fee of €48 million for Ana Ruiz.",
+              people={"FC Acme": "o:acme", "Ana Ruiz": "p:ruiz"},
+              figures=[eur("€72 million", 72), eur("€48 million", 48)], subject="FC Acme")
+    found = detect_numeric_conflicts(b.build(), same, CONFIG)
+    assert all("€72 million" not in d.explanation for d in found)
