@@ -480,14 +480,7 @@ def _story_holders(figures: Sequence[_Figure]) -> list[_Figure]:
         holders = {g.holder for g in like if g.holder}
         if len(holders) > 1:
             continue
-        by_article: dict[str, list[_Figure]] = defaultdict(list)
-        for g in (f, *like):
-            by_article[g.claim.article_id].append(g)
-        if any(
-            g.anchors == h.anchors and not g.quantity.overlaps(h.quantity)
-            for stated in by_article.values()
-            for g, h in combinations(stated, 2)
-        ):
+        if not _one_value_per_article([f, *like], per_anchor=True):
             continue
         holder = next(iter(holders), None) or ":".join([_STORY_HOLDER, f.measure or "", *sorted(outcomes)])
         out.append(replace(f, holder=holder, inferred=True))
@@ -555,11 +548,17 @@ def _story_sums(story: Story, figures: Sequence[_Figure]) -> tuple[list[_Figure]
     return keyed, [f for f in figures if id(f.quantity) not in taken]
 
 
-def _one_value_per_article(figures: Sequence[_Figure]) -> bool:
+def _one_value_per_article(figures: Sequence[_Figure], *, per_anchor: bool = False) -> bool:
+    """No article states two different values among ``figures`` (with ``per_anchor``:
+    two different values for the same part of the event)."""
     by_article: dict[str, list[_Figure]] = defaultdict(list)
     for f in figures:
         by_article[f.claim.article_id].append(f)
-    return all(g.quantity.overlaps(h.quantity) for stated in by_article.values() for g, h in combinations(stated, 2))
+    return all(
+        g.quantity.overlaps(h.quantity) or (per_anchor and g.anchors != h.anchors)
+        for stated in by_article.values()
+        for g, h in combinations(stated, 2)
+    )
 
 
 def compared_figures(story: Story) -> list[_Figure]:
