@@ -46,6 +46,21 @@ def test_worker_processes_give_the_same_docs_as_one_process():
     serial = _DocCache(size=10).parse(model, texts, processes=1)
     parallel = _DocCache(size=10).parse(model, texts, processes=2)
     assert [_signature(d) for d in parallel] == [_signature(d) for d in serial]
+    # the tensor is dropped in the workers too, after every component has used it
+    assert all(d.tensor.size == 0 for d in serial + parallel)
+
+
+def test_dropping_the_tensor_keeps_every_annotation():
+    from claimcheck.nlp import load_spacy
+
+    model = Config().spacy_model
+    nlp = load_spacy(model)
+    text = "Finance Minister Ana Ruiz said on Tuesday that the budget would total $19 billion."
+    with nlp.select_pipes(disable=["claimcheck_drop_tensor"]):
+        full = nlp(text)
+    dropped = nlp(text)
+    assert full.tensor.size > 0 and dropped.tensor.size == 0
+    assert _signature(dropped) == _signature(full)
 
 
 def test_parse_articles_uses_the_config(monkeypatch):
