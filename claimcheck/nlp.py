@@ -121,7 +121,7 @@ def parse_texts(
     min_texts: int = 0,
 ) -> list:
     """spaCy Docs for ``texts``, parsed once per process (batched through ``nlp.pipe``);
-    ``cache_size`` bounds how many parsed Docs are kept (about 0.5 MB each).  When at
+    ``cache_size`` bounds how many parsed Docs are kept (about 0.25 MB each).  When at
     least ``min_texts`` texts need parsing, ``processes`` worker processes (0: one per
     core) share the work."""
     if cache_size is not None:
