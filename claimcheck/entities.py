@@ -1075,8 +1075,17 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
     """PERSON, ORG, GPE and NORP mentions of one parsed article, with titles for people.
 
     ``offset`` is added to every position (pass the body start when ``doc`` was parsed
-    from the article body rather than the whole file).
+    from the article body rather than the whole file).  The mentions are kept on the
+    Doc: a batch run reads them to file the article under a story, and again, from the
+    same cached Doc, when it analyses the story.
     """
+    key = ("claimcheck.mentions", offset)
+    if key not in doc.user_data:
+        doc.user_data[key] = tuple(_extract_mentions(doc, offset))
+    return list(doc.user_data[key])
+
+
+def _extract_mentions(doc, offset: int) -> list[EntityMention]:
     words, token_word = _words(doc)
     doc_text = doc.text  # spaCy rebuilds doc.text on every access: read it once
     headings = _heading_ranges(doc_text)

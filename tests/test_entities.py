@@ -527,3 +527,18 @@ def test_a_party_word_before_a_full_name_is_not_part_of_the_name(nlp):
     # a given name tagged NORP is still the start of a two-word name
     doc = parsed_with_ents(nlp, "Mayor Augustin Quellby voted no.", (("Augustin", "NORP"),))
     assert person_mentions(doc) == {"Augustin Quellby": ["mayor"]}
+
+
+def test_mentions_are_read_once_per_doc_and_offset(nlp, monkeypatch):
+    import claimcheck.entities as entities
+
+    doc = nlp("Finance Minister Ana Ruiz met Per Lund in Port Elwin on Monday.")
+    first = extract_mentions(doc, offset=10)
+    kept = list(first)
+    assert any(m.text == "Ana Ruiz" for m in kept)
+    first.clear()  # what a caller does with its list does not reach the kept mentions
+    calls = []
+    monkeypatch.setattr(entities, "_extract_mentions", lambda d, o: calls.append(o) or [])
+    again = extract_mentions(doc, offset=10)
+    assert calls == [] and again == kept
+    assert extract_mentions(doc, offset=0) == [] and calls == [0]  # another offset is read anew
