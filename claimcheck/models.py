@@ -308,6 +308,8 @@ class Evidence:
     value: str | None = None  # the differing value as written ("nearly 27%")
     highlights: tuple[Span, ...] = ()  # absolute offsets of the differing words
     claim_id: str | None = None
+    # the value in words, for the card's details line: "about 45 million, so 44–46 million"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +323,20 @@ class Discrepancy:
     subject: str = ""
     group_id: str | None = None
     status: str = "open"
+    # the card's title in newsroom words, from the parse: "Death toll at the plant: 9 vs at
+    # least 12"; empty when the detector has none (the report then builds one)
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Claims of different sources that a detector compared on one point (a figure, a
+    name, a date), and whether they were found consistent.  The "who reports what"
+    matrix says a source *agrees* only where such a comparison found it consistent."""
+
+    detector: str
+    claim_ids: tuple[str, ...]
+    consistent: bool
 
 
 # --------------------------------------------------------------------------- report
@@ -340,6 +356,7 @@ class Report:
     config: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    comparisons: list[Comparison] = field(default_factory=list)  # what detection compared
 
     def claim(self, claim_id: str) -> Claim:
         index = self.__dict__.get("_claim_index")
