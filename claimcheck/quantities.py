@@ -12,12 +12,14 @@ every article, must be fast, and must keep the hedges that NER-style parsers dro
 How a figure becomes an interval
 --------------------------------
 Every figure has a *unit of significance*, the place value of its last significant
-digit: "27" -> 1, "58.30" -> 0.01, "330,000" -> 10,000, "300,000" -> 100,000,
-"1.9 million" -> 100,000, "$6 billion" -> 1e9 (see ``significant_unit``).  Trailing
-zeros of a whole number are not significant, with one exception: a figure whose only
-significant digit is a 1 ("10", "100", "1,000", "1 million") takes the next place
-down, because reading "100" as 100 +/- 50 would let it agree with anything from 50 to
-150.  The hedge then sets the interval; widths come from ``HedgeWidths`` (defaults):
+digit, read to at least two significant digits: "27" -> 1, "58.30" -> 0.01, "330,000"
+-> 10,000, "1.9 million" -> 100,000, and a figure written with one significant digit
+one place finer: "300,000" -> 10,000, "£50m" -> 1m, "$6 billion" -> 100 million,
+"100" -> 10 (see ``significant_unit``).  Outlets round their figures, but to what they
+write: "£50m" for a fee of £52m or "$2 trillion" for $2.48 trillion is a different
+figure, and reading "300,000" as anything from 250,000 to 350,000 would let it agree
+with figures that plainly differ.  A whole count never goes below 1 ("five" -> 1).
+The hedge then sets the interval; widths come from ``HedgeWidths`` (defaults):
 
     exact       "27%", "58.30%"       value +/- rounding*u  ("58.30%" -> [58.295, 58.305])
     about       "about 24%"           value +/- about*u     ([23, 25])
@@ -37,8 +39,9 @@ Debatable readings chosen here
   "hundreds" [200, 999], "thousands" [2,000, 9,999], "tens of thousands" [20,000,
   99,999], "hundreds of thousands" [200,000, 999,999], "millions" [2e6, 9,999,999];
   "several thousand" [3,000, 9,000], "a few hundred" [200, 500].
-* "three decades" is 3 in units of a decade, so 30 years read as rounded to the
-  decade: [25, 35]; "about three decades" [20, 40].  Durations keep their stated
+* A bare span of time is told in whole units rounded either way, so it reads as
+  "about": "four months" [3, 5].  "three decades" is 3 in units of a decade, so 30
+  years: [20, 40]; "about three decades" [20, 40] too.  Durations keep their stated
   unit ("18 months" -> unit "months"); decades and centuries become "years".
 * Ages are whole completed years, so an unhedged age is exact: "59-year-old",
   "aged 59", "Ruiz, 59," -> [59, 59].  "in his 50s" -> [50, 59].
@@ -510,10 +513,16 @@ def _read_number(num: str, half: bool, scale_text: str) -> _Number | None:
         else:
             return None
     unit *= unit_scale
-    # A lone significant 1 ("100", "1 million") is read one place finer: see module doc.
-    if significant == "1" and unit >= 10:
-        unit /= 10
-    return _Number(mantissa * scale, unit, mantissa, scale)
+    value = mantissa * scale
+    # A figure is read to at least two significant digits ("£50m" is 50, not 45 to 55;
+    # "$2 trillion" is 1.95 to 2.05 trillion): see the module docstring.  A plain count
+    # stays whole ("five" is 4.5 to 5.5, not 4.95 to 5.05).
+    if value:
+        finer = 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+        if scale == 1.0:
+            finer = max(finer, 1.0)
+        unit = min(unit, max(finer, 10.0 ** -12))
+    return _Number(value, unit, mantissa, scale)
 
 
 def parse_number(text: str) -> float | None:
@@ -530,9 +539,9 @@ def parse_number(text: str) -> float | None:
 def significant_unit(number_text: str) -> float:
     """Place value of the last significant digit of a written figure.
 
-    "27" -> 1, "58.30" -> 0.01, "330,000" -> 10,000, "300,000" -> 100,000,
-    "1.9 million" -> 100,000, "$6 billion" -> 1e9, "100" -> 10 (a lone 1 is read one
-    place finer).  Raises ValueError when ``number_text`` holds no number.
+    "27" -> 1, "58.30" -> 0.01, "330,000" -> 10,000, "300,000" -> 10,000,
+    "1.9 million" -> 100,000, "$6 billion" -> 1e8, "100" -> 10 (a figure is read to at
+    least two significant digits; a whole count to at least 1).  Raises ValueError when ``number_text`` holds no number.
     """
     for m in _ATOM_RE.finditer(number_text):
         if m.group("num"):
@@ -1018,6 +1027,10 @@ def _emit_amount(
     ceiling = 100.0 if kind is QuantityKind.PERCENT else math.inf
     if atom.form in ("range", "vague"):
         low, high = atom.low, atom.high
+    elif kind is QuantityKind.DURATION and reading is Reading.EXACT:
+        # "protests have gone on for four months" after four and a half: spans of time are
+        # told in whole units, rounded either way, so a bare one reads as "about"
+        low, high = hedge_interval(atom.value, atom.unit, Reading.ABOUT, scan.hedges, ceiling=ceiling)
     else:
         low, high = hedge_interval(atom.value, atom.unit, reading, scan.hedges, ceiling=ceiling)
     measure = None
