@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from claimcheck.align import group_claims
 from claimcheck.claims import extract_claims
 from claimcheck.config import Config
-from claimcheck.detect import Story, embedding_similarity, find_discrepancies
+from claimcheck.detect import StoryContext, find_discrepancies
 from claimcheck.embed import Embedder
+from claimcheck.figures import Figure, read_figures
 from claimcheck.entities import (
     extract_mentions,
     fold_name,
@@ -221,6 +222,7 @@ class _Extracted:
     claims: list[Claim]
     entities: list[Entity]
     mentions: dict[str, list[EntityMention]]
+    figures: list[Figure]
 
 
 def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Extracted:
@@ -256,7 +258,14 @@ def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Ext
             ):
                 claims.append(replace(claim, subject_entity=_subject_entity(claim, by_variant)))
         claims = _resolve_descriptions(articles, claims, linked)
-    return _Extracted(articles=articles, claims=claims, entities=list(entities), mentions=linked)
+    with timer.stage("figures"):
+        figures: list[Figure] = []
+        by_article: dict[str, list[Claim]] = {}
+        for claim in claims:
+            by_article.setdefault(claim.article_id, []).append(claim)
+        for article, doc in zip(articles, docs, strict=True):
+            figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start))
+    return _Extracted(articles=articles, claims=claims, entities=list(entities), mentions=linked, figures=figures)
 
 
 def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
@@ -270,12 +279,19 @@ def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
         groups = group_claims(claims, vectors, config) if claims else []
 
     with timer.stage("detect"):
-        story = Story(
-            articles={a.id: a for a in articles}, claims=claims, entities=entities, mentions=extracted.mentions
+        docs = parse_articles([a.text[a.body_start :] for a in articles], config)  # cached parses
+        ctx = StoryContext(
+            articles={a.id: a for a in articles},
+            claims=claims,
+            entities=entities,
+            mentions=extracted.mentions,
+            groups=groups,
+            figures=extracted.figures,
+            docs={a.id: d for a, d in zip(articles, docs, strict=True)},
+            embed=embedder.encode,
+            config=config,
         )
-        discrepancies = _with_groups(
-            find_discrepancies(story, embedding_similarity(embedder.encode), config), groups
-        )
+        discrepancies = _with_groups(find_discrepancies(ctx), groups)
 
     return Report(
         articles=list(articles),
@@ -283,6 +299,7 @@ def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
         groups=groups,
         entities=list(entities),
         discrepancies=discrepancies,
+        comparisons=list(ctx.comparisons),
         config=config.to_dict(),
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         timings=dict(timer.seconds),

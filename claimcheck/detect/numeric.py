@@ -1,0 +1,391 @@
+"""Figures that fill one slot but do not agree.
+
+Every figure of the story has a slot (``claimcheck.figures``): what it counts, whose it
+is, when, in what reach, said by whom.  Two figures of different sources *meet* when
+their slots cannot be told apart and their masked contexts read alike; how alike
+depends on how much the slots already say (``_threshold``):
+
+* the same measure and the same holder ("62 goals" / "63 goals" for one player): little
+  more is needed (``numeric_slot_similarity``);
+* the same measure, holder named on one side or neither: more
+  (``numeric_measure_similarity``);
+* a measure the story gives several values of in one article (months, counts of
+  charges): the slot is not the measure alone, so much more (``numeric_multi_similarity``);
+* no measure on one side: the wording must say it (``numeric_context_similarity``).
+
+Slots are told apart, and never meet, when their measures, holders, years, days, reach
+or spans of time differ, or when both are qualified by two values of one exclusive set
+("confirmed" / "suspected" cases).  Two figures that meet *disagree* when their
+intervals do not overlap, unless either article also gives the other's value for that
+slot (then they are two moments or two parts of the story, not a disagreement).
+
+Figures that meet and disagree are joined into one discrepancy per slot: its sides are
+the values, the rarest first, each with the sentence that gives it.  Named sources that
+differ ("police said" / "organisers said") make it a disputed figure, told at a lower
+severity; a count worded as having moved ("rose to") is an update, lower still.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from claimcheck.data import load_data
+from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.registry import register_detector
+from claimcheck.detect.values import exclusive_value
+from claimcheck.entities import fold_name
+from claimcheck.figures import Figure
+from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
+
+NAME = "numeric"
+_BLOCK_NEIGHBOURS = 40  # in a large block of one kind of figure, each meets its nearest only
+
+
+def intervals_overlap(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures can be the same amount.
+
+    Intervals that merely touch at a rounding edge ("28.5%" ends where "28.6%" begins)
+    do not: each figure was rounded away from that point.  They do when the touching
+    point is a stated value ("at least 94" and "94") or one side is exact.
+    """
+    low, high = max(a.low, b.low), min(a.high, b.high)
+    if low < high:
+        return True
+    if low > high:
+        return False
+    return low in (a.value, b.value) or a.low == a.high or b.low == b.high
+
+
+@functools.lru_cache(maxsize=1)
+def _measure_labels() -> dict[str, str]:
+    data = load_data("measures.yaml")
+    return {name: entry.get("label", name) for name, entry in data["classes"].items()}
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """What a story says about its figures as a whole."""
+
+    story_year: int | None
+    multi: frozenset[tuple[str, tuple[str, str]]]  # (measure, kind) given twice in one article
+
+
+def _holders(a: Figure, b: Figure) -> str:
+    if not a.holders or not b.holders:
+        return "none"
+    return "same" if set(a.holders) & set(b.holders) else "different"
+
+
+def _measures(a: Figure, b: Figure) -> str:
+    if a.measure and b.measure:
+        return "same" if a.measure == b.measure else "different"
+    return "none"
+
+
+def _qualified_apart(a: Figure, b: Figure) -> bool:
+    """"20 confirmed cases" / "28 suspected cases": two values of one exclusive set; or a
+    narrowing word on one side only that the other claim never uses ("23 league goals" /
+    "62 goals")."""
+    for x, y in ((a, b), (b, a)):
+        for word in x.qualifiers:
+            mine = exclusive_value(word)
+            if mine is not None and any(
+                (other := exclusive_value(w)) is not None and other[0] == mine[0] and other[1] != mine[1]
+                for w in y.qualifiers
+            ):
+                return True
+            if not y.qualifiers and word not in y.lemmas:
+                return True
+    return False
+
+
+def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
+    """The gate that keeps two figures' slots apart, or None when they may be one."""
+    if a.kind != b.kind:
+        return "kind"
+    if a.modality != b.modality and {a.modality, b.modality} != {Modality.FACT, Modality.PREDICTION}:
+        return "modality"
+    if _measures(a, b) == "different":
+        return "measure"
+    if _holders(a, b) == "different":
+        return "holder"
+    if a.years and b.years and not set(a.years) & set(b.years):
+        return "time"
+    if bool(a.years) != bool(b.years) and slots.story_year is not None and any(
+        y != slots.story_year for y in (*a.years, *b.years)
+    ):
+        return "time"  # "in 1960 a magnitude 6.7 quake" is another quake than the story's
+    if a.days and b.days and not set(a.days) & set(b.days):
+        return "time"
+    if a.parts != b.parts:
+        return "part"  # a first round's share is not the run-off's, nor the final result's
+    if set(a.scope) != set(b.scope):
+        return "scope"
+    if a.periods and b.periods and not set(a.periods) & set(b.periods):
+        return "period"
+    return None
+
+
+def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
+    cfg = ctx.config
+    if _measures(a, b) == "same":
+        t = cfg.numeric_slot_similarity if _holders(a, b) == "same" else cfg.numeric_measure_similarity
+        if (a.measure, a.kind) in slots.multi:
+            t = max(t, cfg.numeric_multi_similarity)
+    else:
+        t = cfg.numeric_holder_similarity if _holders(a, b) == "same" else cfg.numeric_context_similarity
+    if _qualified_apart(a, b):
+        t += cfg.numeric_qualifier_penalty
+    return t
+
+
+def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
+    by_article: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_article[f.article_id].append(f)
+    multi = set()
+    for fs in by_article.values():
+        for x, y in itertools.combinations(fs, 2):
+            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y) != "different"
+                    and not intervals_overlap(x.quantity, y.quantity)):
+                multi.add((x.measure, x.kind))
+    date = ctx.story_date
+    return _Slots(date.year if date else None, frozenset(multi))
+
+
+def _candidate_pairs(figures: Sequence[Figure], vectors: np.ndarray) -> list[tuple[int, int, float]]:
+    """Cross-article pairs of figures of one kind and unit, with their context similarity.
+
+    A block of one kind is compared whole when small; in a large one each figure meets
+    its ``_BLOCK_NEIGHBOURS`` nearest, so the work stays linear in the story's figures."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f in enumerate(figures):
+        blocks[f.kind].append(i)
+    out: dict[tuple[int, int], float] = {}
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        sims = vectors[members] @ vectors[members].T
+        k = min(len(members) - 1, _BLOCK_NEIGHBOURS)
+        for x, i in enumerate(members):
+            order = np.argsort(-sims[x])[: k + 1] if len(members) > _BLOCK_NEIGHBOURS else range(len(members))
+            for y in order:
+                j = members[int(y)]
+                if j == i or figures[i].article_id == figures[j].article_id:
+                    continue
+                key = (min(i, j), max(i, j))
+                out[key] = float(sims[x, int(y)])
+    return [(i, j, s) for (i, j), s in sorted(out.items())]
+
+
+def _states_value(ctx: StoryContext, article: Sequence[Figure], mine: Figure, other: Figure,
+                  slots: _Slots, sims: dict[tuple[str, str], float]) -> bool:
+    """Whether ``article`` (the figures of ``mine``'s article) also gives ``other``'s value
+    for a slot ``other`` could fill: then the two articles do not disagree."""
+    for f in article:
+        if f is mine or not intervals_overlap(f.quantity, other.quantity):
+            continue
+        if slot_gate(f, other, slots) is not None:
+            continue
+        if _measures(mine, other) == "same" and _measures(f, other) != "same":
+            continue
+        sim = sims.get((f.id, other.id), sims.get((other.id, f.id), 1.0))
+        if sim >= _threshold(f, other, slots, ctx) - ctx.config.numeric_qualifier_penalty:
+            return True
+    return False
+
+
+def _spans(*figures: Figure, ctx: StoryContext) -> list[tuple[str, int, int]]:
+    out = []
+    for f in figures:
+        c = ctx.claim(f.claim_id)
+        out.append((f.article_id, c.start, c.end))
+    return out
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures")
+def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
+    """Two sources give one slot figures whose intervals do not overlap."""
+    figures = [
+        f for f in ctx.figures
+        if f.modality != Modality.OPINION and f.quantity.kind not in (QuantityKind.OTHER,)
+    ]
+    if len(figures) < 2:
+        return []
+    vectors = ctx.vectors([f.context for f in figures])
+    slots = _story_slots(ctx, figures)
+    pairs = _candidate_pairs(figures, vectors)
+    sims = {(figures[i].id, figures[j].id): s for i, j, s in pairs}
+    by_article: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_article[f.article_id].append(f)
+
+    conflicts: list[tuple[Figure, Figure, float]] = []
+    for i, j, sim in pairs:
+        a, b = figures[i], figures[j]
+        apart = not intervals_overlap(a.quantity, b.quantity)
+        gate = slot_gate(a, b, slots)
+        if gate is None:
+            threshold = _threshold(a, b, slots, ctx)
+            if sim < threshold:
+                gate = "wording"
+                detail = f"context similarity {sim:.2f} < {threshold:.2f}"
+            else:
+                ctx.compared(NAME, (a.claim_id, b.claim_id), consistent=not apart)
+        else:
+            detail = _gate_detail(gate, a, b)
+        if not apart:
+            continue
+        if gate is None and (_states_value(ctx, by_article[a.article_id], a, b, slots, sims)
+                             or _states_value(ctx, by_article[b.article_id], b, a, slots, sims)):
+            gate, detail = "echo", "one article also gives the other's value for this slot"
+        if gate is not None:
+            if ctx.tracing:
+                ctx.refuse(NAME, gate, _spans(a, b, ctx=ctx),
+                           f"{a.quantity.text!r} vs {b.quantity.text!r}: {detail}")
+            continue
+        conflicts.append((a, b, sim))
+    return _discrepancies(ctx, conflicts)
+
+
+def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
+    if gate == "kind":
+        return f"kinds {a.kind} / {b.kind}"
+    if gate == "measure":
+        return f"measures {a.measure} / {b.measure}"
+    if gate == "holder":
+        return f"holders {', '.join(a.holders)} / {', '.join(b.holders)}"
+    if gate == "time":
+        return f"times {a.years or ''}{a.days or ''} / {b.years or ''}{b.days or ''}"
+    if gate == "scope":
+        return f"reach {a.scope or '-'} / {b.scope or '-'}"
+    if gate == "period":
+        return f"spans {a.periods} / {b.periods}"
+    if gate == "part":
+        return f"parts of the contest {a.parts or '-'} / {b.parts or '-'}"
+    if gate == "modality":
+        return f"modality {a.modality.value} / {b.modality.value}"
+    return gate
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _components(conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[list[tuple[Figure, Figure, float]]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b, _ in conflicts:
+        ra, rb = find(a.id), find(b.id)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[tuple[Figure, Figure, float]]] = defaultdict(list)
+    for pair in conflicts:
+        groups[find(pair[0].id)].append(pair)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
+    """The figures of one slot grouped by value (figures whose intervals overlap are one
+    value), the side told by fewest articles first."""
+    members = {f.id: f for a, b, _ in pairs for f in (a, b)}
+    sides: list[list[Figure]] = []
+    for f in sorted(members.values(), key=lambda f: (f.quantity.value, f.id)):
+        for side in sides:
+            if all(intervals_overlap(f.quantity, g.quantity) for g in side):
+                side.append(f)
+                break
+        else:
+            sides.append([f])
+    return sorted(sides, key=lambda s: (len({f.article_id for f in s}), s[0].quantity.value))
+
+
+def _measure_words(f: Figure) -> str:
+    label = _measure_labels().get(f.measure or "")
+    if label:
+        return label
+    words = [w for w in f.measure_words if w]
+    if words:
+        return " ".join(words[-2:]).capitalize()
+    return "Figure"
+
+
+def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | None:
+    """Two sides each credited to a named source, and not the same source."""
+    firsts = []
+    for side in sides[:2]:
+        named = [f.speaker for f in side if f.speaker]
+        if not named:
+            return None
+        firsts.append(named[0])
+    if fold_name(firsts[0]) == fold_name(firsts[1]):
+        return None
+    return firsts[0], firsts[1]
+
+
+def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[Discrepancy]:
+    out = []
+    for component in _components(conflicts):
+        sides = _sides(component)
+        if len(sides) < 2:
+            continue
+        odd = sides[0]
+        # one sentence per side: the rare side's first, and on each other side the
+        # sentence most like it, so the card sets the two tellings side by side
+        score = {(a.id, b.id): s for a, b, s in component}
+        score.update({(b.id, a.id): s for a, b, s in component})
+        shown = [odd[0]]
+        for side in sides[1:]:
+            shown.append(max(side, key=lambda f: (score.get((odd[0].id, f.id), -1.0), -len(f.id))))
+        if len({f.article_id for f in shown}) < 2:
+            continue
+        disputed = _speakers_differ([[f] for f in shown])
+        moved = any(f.successive for f in shown)
+        first, second = shown[0].quantity, shown[1].quantity
+        gap = max(first.low, second.low) - min(first.high, second.high)
+        larger = max(abs(first.value), abs(second.value)) or 1.0
+        if moved:
+            severity, why = Severity.LOW, "a count worded as having moved since: an update, not a clash"
+        elif disputed:
+            severity, why = Severity.LOW, f"credited to {disputed[0]} and to {disputed[1]}: a disputed figure"
+        elif gap / larger >= ctx.config.numeric_high_severity_gap:
+            severity, why = Severity.HIGH, "the intervals do not overlap"
+        else:
+            severity, why = Severity.MEDIUM, "the intervals do not overlap, narrowly"
+        holder = next((ctx.names.get(h, h) for f in shown for h in f.holders), "")
+        measure = _measure_words(shown[0])
+        values = " vs ".join(f.quantity.text for f in shown)
+        title = f"{measure} ({holder}): {values}" if holder else f"{measure}: {values}"
+        stated = "; ".join(
+            f"{f.quantity.describe()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
+        )
+        evidence = tuple(
+            ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
+                               detail=f.quantity.describe())
+            for f in shown
+        )
+        key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
+        out.append(
+            Discrepancy(
+                id=stable_id(DiscrepancyKind.NUMERIC, shown[0].measure or "", *key),
+                kind=DiscrepancyKind.NUMERIC,
+                severity=severity,
+                score=min(1.0, 0.5 + gap / larger),
+                explanation=f"{title} — {stated}: {why}",
+                evidence=evidence,
+                subject=holder or measure,
+                title=title,
+            )
+        )
+    return out

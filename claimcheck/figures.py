@@ -1,0 +1,529 @@
+"""Figure slots: what each figure counts, what it is about, when, and who gives it.
+
+A figure alone ("26") says nothing; two outlets disagree on a figure only when both
+figures fill the same *slot*: the same measure (people killed, seats, a transfer fee, a
+share of the vote) of the same thing (the attack, the party, the player), at the same
+moment, stated as fact.  This stage reads each figure's slot from the article's one
+spaCy parse, so detectors never re-read the raw text:
+
+* **measure**: what is counted or measured, by lemma.  The noun the figure is the value
+  of ("a turnout of 83%", "a £130m bid"), the noun it counts ("62 goals"), or what
+  happened to what it counts ("26 people were killed", "injured individuals", "the
+  bodies of 94 victims").  Words of one class in ``data/measures.yaml`` share a key
+  (``dead``, ``injured``…); any other word is its own key;
+* **holders**: the entities the figure hangs from in the parse: the name just before it
+  ("AfD 152", "Goncalves, 20"), the subject of its verb ("Nike declined 12.1%"), a name
+  compounded with or possessing the counted noun, the object of "for", "of" or "in";
+* **qualifiers**: words that narrow the counted noun ("league goals", "confirmed cases");
+* **time**: years, dates and weekdays attached to the figure in the parse, and other
+  spans of time in its claim ("over two days");
+* **scope**: reach words of ``data/scope.yaml`` in its claim ("statewide", "overall");
+* **speaker**: who gives the figure when it is not the outlet ("police said",
+  "according to the ministry");
+* **successive**: worded as a count that moved ("rose to", "climbed to", "the latest");
+* **context**: the figure's claim with the figure masked, for embedding.
+
+The numeric detector (``claimcheck.detect.numeric``) lines figures up by these fields and
+by the similarity of their contexts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from claimcheck.data import load_data
+from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Figure", "read_figures", "measure_class", "MASK"]
+
+#: what replaces the figure in its context sentence before embedding
+MASK = "N"
+
+# Figures that set a scene rather than state an amount: compared by the date detector.
+_SCENE_KINDS = frozenset({QuantityKind.DATE, QuantityKind.YEAR, QuantityKind.ORDINAL})
+
+# Tokens that belong to how an amount is written, not to what it counts.
+_AMOUNT_WORDS = frozenset(
+    "% percent per cent pc million billion trillion thousand hundred dozen m bn mn k tn "
+    "m. bn. point points pp".split()
+)
+# Verbs that say a figure moved; "rose to 329" is a later count, not a rival one.
+_MOVED = frozenset("rise climb increase jump grow mount swell surge soar revise update raise".split())
+_MOVED_AMOD = frozenset("latest updated revised new".split())
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Light verbs whose object says what they mean: "lost their lives", "took part",
+# "took to the streets".
+_LIGHT_VERBS = frozenset("lose take make have suffer sustain give hold".split())
+# Verbs that equate their subject with the figure: "turnout reached 84%", "the toll
+# stood at 26", "the fee was £50m": the subject names the measure.
+_VALUE_VERBS = frozenset("be reach total stand hit amount remain come rise climb fall drop".split())
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Modifiers that add to a count without narrowing what it counts: "another 25", "a further 15".
+_NOT_QUALIFIERS = frozenset("another further other additional more some many several such same few".split())
+# Between a name and its figure in a list or an appositive: "AfD 152", "AfD — 151", "Ruiz, 20", "AfD (152)".
+_LIST_GAP = re.compile(r"[\s,:;—–(-]*")
+_MAX_TIME_ARCS = 3  # a year or weekday this close to a figure in the parse dates it
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of one claim and the slot it fills (see the module docstring)."""
+
+    id: str  # "<claim id>/<index of the quantity in the claim>"
+    claim_id: str
+    article_id: str
+    quantity: Quantity
+    measure: str | None  # class key or lemma: "dead", "goal", "turnout", "fee"
+    measure_words: tuple[str, ...]  # lemmas of the counted phrase, for the report's words
+    predicate: str | None  # lemma of the verb the figure hangs from
+    holders: tuple[str, ...]  # entity ids the figure is attached to
+    years: tuple[int, ...]  # years attached to the figure
+    days: tuple[str, ...]  # weekdays and dates attached to the figure
+    speaker: str | None  # the named source that gives the figure, if not the outlet
+    modality: Modality
+    successive: bool
+    context: str  # the claim's text, the figure replaced by MASK
+    qualifiers: tuple[str, ...] = ()  # what narrows the counted noun: "league" goals, "confirmed" cases
+    periods: tuple[str, ...] = ()  # spans of time the claim gives: "2 days", "12 hours"
+    scope: tuple[str, ...] = ()  # stated reach: "area:statewide", "span:cumulative"
+    lemmas: frozenset[str] = frozenset()  # content lemmas of the figure's claim
+    parts: tuple[str, ...] = ()  # the part of a contest its sentence names: "first", "runoff"
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        return self.quantity.kind.value, self.quantity.unit
+
+
+# --------------------------------------------------------------------------- word data
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], frozenset[str]]:
+    data = load_data("measures.yaml")
+    classes: dict[str, str] = {}
+    for name, entry in data["classes"].items():
+        for word in entry["words"]:
+            classes.setdefault(str(word).lower(), name)
+    return classes, frozenset(str(w).lower() for w in data["generic_counted"]["words"])
+
+
+@functools.lru_cache(maxsize=1)
+def _scope_words() -> dict[str, str]:
+    data = load_data("scope.yaml")
+    return {str(w).lower(): group for group, entry in data["groups"].items() for w in entry["words"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _contest_words() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
+    data = load_data("contests.yaml")
+    ordinals = {str(w): name for name, forms in data["ordinals"].items() for w in forms}
+    return frozenset(data["event_nouns"]["words"]), ordinals, frozenset(data["runoff"])
+
+
+def contest_parts(tokens: Iterable[Token]) -> tuple[str, ...]:
+    """Which part of a multi-part contest some words name ("In the first round", "the
+    run-off"): an ordinal modifying an event noun, or a run-off word."""
+    nouns, ordinals, runoff = _contest_words()
+    parts = set()
+    for t in tokens:
+        word, lemma = t.lower_, t.lemma_.lower()
+        if word in runoff or lemma in runoff:
+            parts.add("runoff")
+        elif word in ordinals and t.head.lemma_.lower() in nouns:
+            name = ordinals[word]
+            # a two-round election's second round is its run-off
+            parts.add("runoff" if name == "second" and t.head.lemma_.lower() == "round" else name)
+    return tuple(sorted(parts))
+
+
+def measure_class(lemma: str | None) -> str | None:
+    """The measures.yaml class of a lemma, if it has one."""
+    if not lemma:
+        return None
+    return _lexicon()[0].get(lemma.lower())
+
+
+def is_generic_count_noun(lemma: str) -> bool:
+    """A noun that counts people without saying what happened to them."""
+    return lemma.lower() in _lexicon()[1]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[Figure]:
+    """The slots of every amount in an article's claims.
+
+    ``doc`` is the parse of the article text from ``offset`` on (claims carry article
+    offsets, and their mentions carry linked entity ids).
+    """
+    out: list[Figure] = []
+    for claim in claims:
+        mentions = sorted((m for m in claim.entities if m.entity_id), key=lambda m: m.start)
+        previous: Quantity | None = None
+        for index, q in enumerate(claim.quantities):
+            converted = previous is not None and _is_conversion(previous, q, doc.text, offset)
+            previous = q
+            if q.kind in _SCENE_KINDS or converted:
+                continue
+            figure = _read_one(claim, index, q, doc, offset, mentions)
+            if figure is None:
+                continue
+            before = out[-1] if out and out[-1].claim_id == claim.id else None
+            if (figure.measure is None and before is not None and before.kind == figure.kind
+                    and before.predicate == figure.predicate):
+                # "Ruiz took 27% of the vote and Lund about 24%": the gapped figure is
+                # of the same measure as the one before it
+                figure = replace(figure, measure=before.measure, measure_words=before.measure_words)
+            out.append(figure)
+    return out
+
+
+def _is_conversion(previous: Quantity, q: Quantity, text: str, offset: int) -> bool:
+    """A figure restated in another unit right after it: "72 km (45 miles)", "£116m
+    ($156m)".  The conversion's rounding is not the source's figure."""
+    gap = text[previous.end - offset : q.start - offset]
+    return 0 < len(gap) <= 4 and gap.strip().startswith("(") and gap.strip() in ("(", "( ")
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(max(0, start), min(len(doc.text), end), alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _root(tokens: Sequence[Token]) -> Token | None:
+    """The token of the figure whose head lies outside it (the last such)."""
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return roots[-1] if roots else None
+
+
+def _is_amount_token(t: Token) -> bool:
+    return (
+        t.like_num
+        or t.pos_ in ("NUM", "SYM")
+        or t.lower_ in _AMOUNT_WORDS
+        or t.lemma_.lower() in _AMOUNT_WORDS
+        or any(ch.isdigit() for ch in t.text)  # "130million", "R2.8"
+    )
+
+
+def _is_name(t: Token) -> bool:
+    return t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+
+
+def _of_object(t: Token) -> Token | None:
+    for child in t.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+@dataclass
+class _Parts:
+    """The parse around one figure."""
+
+    root: Token
+    inside: set[int]
+    counted: Token | None = None  # the noun the figure counts ("62 goals")
+    value_of: Token | None = None  # the noun the figure is the value of ("a fee of £50m")
+    base: Token | None = None  # what a share is of ("28.5% of the vote", "82.5% of voters")
+    verb: Token | None = None
+
+
+def _parts(root: Token, inside: set[int]) -> _Parts:
+    p = _Parts(root, inside)
+    first = root.doc[min(inside)]
+    before = root.doc[first.i - 1] if first.i > 0 else None
+    head = root.head
+    if (before is not None and before.pos_ == "NOUN" and before.dep_ in ("compound", "nmod")
+            and before.head.i == head.i and head.i not in inside):
+        p.counted = before  # "a magnitude 6.7 quake": the noun before the figure is what it measures
+    elif not _is_amount_token(root) and root.pos_ in ("NOUN", "PROPN"):
+        p.counted = root  # the figure ends in its own noun: "four minutes", "12-hour"
+    elif (root.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod", "det", "npadvmod")
+          and head.i not in inside and head.pos_ in ("NOUN", "PROPN") and not _is_amount_token(head)):
+        p.counted = head  # "25 MPs", "164-page", "94 confirmed deaths"
+    else:
+        of = _of_object(root)
+        if of is not None:
+            p.base = of  # "28.5% of the vote", "three dozen of them"
+        elif root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+            p.value_of = head.head  # "a turnout of 83.5%", "a fee of £125 million"
+        elif root.dep_ in ("amod", "npadvmod") and head.lower_ == "worth" and head.head.pos_ == "NOUN":
+            p.value_of = head.head  # "a deal worth £116 million"
+    if p.counted is not None and _is_name(p.counted):
+        p.counted = None  # "AfD 152": the name holds the figure, it is not what is counted
+    p.verb = _predicate(p.counted or p.value_of or root)
+    if p.value_of is None and p.counted is None and p.verb is not None and p.verb.lemma_.lower() in _VALUE_VERBS:
+        for child in p.verb.children:  # "Turnout reached 84%", "the fee was £50m"
+            if child.dep_ in _SUBJECT_DEPS and child.pos_ in ("NOUN", "PROPN") and not _is_amount_token(child):
+                if measure_class(child.lemma_.lower()) or child.pos_ == "NOUN":
+                    p.value_of = child
+    return p
+
+
+def _predicate(t: Token) -> Token | None:
+    """The verb a noun phrase hangs from (its own clause's verb)."""
+    for step in range(8):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ != "amod":
+            return t
+        if step == 0:  # "15 MPs abstained" parsed with the noun as root and the verb as its clause
+            for child in t.children:
+                if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB" and child.i > t.i:
+                    return child
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _light_object(verb: Token) -> str | None:
+    """What a light verb means by its object: "lose" + "lives", "take" + "part"/"streets"."""
+    if verb.lemma_.lower() not in _LIGHT_VERBS:
+        return None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "prt") and child.pos_ in ("NOUN", "ADP", "ADV"):
+            return child.lemma_.lower()
+        if child.dep_ == "prep":  # "took to the streets"
+            for g in child.children:
+                if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                    return g.lemma_.lower()
+    return None
+
+
+def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
+    """The measure key and the words that say it.
+
+    What the figure is the value of ("a turnout of") says it first, then a class word
+    of the counted noun ("15 fatalities"), then what happened to what it counts (an
+    adjective, the noun owning it, a light verb's object, the verb: "injured
+    individuals", "the bodies of 94 victims", "lost their lives", "were killed"), then
+    the counted noun itself ("62 goals").  A share of a population ("82.5% of voters
+    participated") is measured by what the population did; a share of a thing ("28.5%
+    of the vote") by the thing.
+    """
+    if p.value_of is not None:
+        lemma = p.value_of.lemma_.lower()
+        return measure_class(lemma) or lemma, (lemma,)
+    words: list[str] = []
+    candidates: list[str] = []
+    noun = p.counted or p.base
+    if p.base is not None:
+        # "95% of ballots counted", "82.5% of voters participated": a share of a
+        # population is measured by what that share did, when the words say it
+        did = [c for c in p.base.children if c.dep_ in ("acl", "relcl", "amod") and c.pos_ == "VERB"]
+        for verb in did:
+            lemma = verb.lemma_.lower()
+            return measure_class(lemma) or f"{p.base.lemma_.lower()} {lemma}", (p.base.lemma_.lower(), lemma)
+        if p.verb is not None and measure_class(p.verb.lemma_.lower()):
+            return measure_class(p.verb.lemma_.lower()), (p.base.lemma_.lower(), p.verb.lemma_.lower())
+    if noun is not None:
+        lemma = noun.lemma_.lower()
+        modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound") and c.i < noun.i]
+        words.extend([*modifiers, lemma])
+        if measure_class(lemma):
+            return measure_class(lemma), tuple(words)
+        candidates.extend(modifiers)
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            candidates.append(noun.head.head.lemma_.lower())  # "the bodies of 94 victims"
+        for child in noun.children:
+            if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB":
+                candidates.append(child.lemma_.lower())
+    if p.verb is not None:
+        light = _light_object(p.verb)
+        if light:
+            candidates.append(light)
+            words.append(f"{p.verb.lemma_.lower()} {light}")
+        candidates.append(p.verb.lemma_.lower())
+        # "four men are believed to have carried out": the verb below the reporting one
+        candidates.extend(c.lemma_.lower() for c in p.verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB")
+        if noun is None or is_generic_count_noun(noun.lemma_.lower()) or p.base is not None:
+            words.append(p.verb.lemma_.lower())
+    if noun is not None and not is_generic_count_noun(noun.lemma_.lower()):
+        # a thing counted keeps its own name: "a 6.8 earthquake killed" measures the quake
+        return noun.lemma_.lower(), tuple(words)
+    for c in candidates:
+        cls = measure_class(c)
+        if cls:  # "750 girls attending" and "23 girls missing" are two counts
+            return cls, tuple(words)
+    return None, tuple(words)
+
+
+def _holder_tokens(p: _Parts) -> list[Token]:
+    """Tokens that say whose figure it is: names compounded with or possessing the counted
+    noun, the subject and object of its verb, objects of for/of/in/at next to it."""
+    out: list[Token] = []
+    anchors = [t for t in (p.counted, p.value_of, p.root) if t is not None]
+    for a in anchors:
+        for child in a.children:
+            if child.i in p.inside:
+                continue
+            if child.dep_ in ("compound", "poss", "nmod") and child.pos_ in ("PROPN", "NOUN", "PRON"):
+                out.append(child)
+            if child.dep_ == "prep" and child.lower_ in ("for", "of", "in", "at", "by", "on"):
+                out.extend(g for g in child.children if g.dep_ == "pobj")
+    if p.verb is not None:
+        for child in p.verb.children:
+            if (child.dep_ in _SUBJECT_DEPS or child.dep_ == "dobj") and not any(child.i == a.i for a in anchors):
+                out.append(child)
+            if child.dep_ == "prep" and child.lower_ in ("in", "for", "at", "of"):
+                out.extend(g for g in child.children if g.dep_ == "pobj")
+    return out
+
+
+def _entities_at(tokens: Iterable[Token], mentions: Sequence[EntityMention], offset: int) -> list[str]:
+    found: list[str] = []
+    for t in tokens:
+        # the token, or the words compounded into it ("Kerr County" -> County)
+        parts = [t, *(c for c in t.children if c.dep_ in ("compound", "flat"))]
+        for part in parts:
+            start = part.idx + offset
+            for m in mentions:
+                if m.start <= start < m.end and m.entity_id not in found:
+                    found.append(m.entity_id)
+    return found
+
+
+def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> str | None:
+    """The name a figure directly follows in a list or an appositive: "AfD 152",
+    "AfD — 151", "Goncalves, 20", "AfD (152)"."""
+    for m in reversed(mentions):
+        if m.end <= q.start:
+            gap = text[m.end - offset : q.start - offset]
+            return m.entity_id if len(gap) <= 4 and _LIST_GAP.fullmatch(gap) else None
+    return None
+
+
+def _age_holder(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> tuple[str, ...]:
+    """Whose age: the name it follows ("Ana Ruiz, 20,") or the name the "20-year-old"
+    phrase leads to ("the 20-year-old student Ana Ruiz")."""
+    named = _adjacent_name(q, mentions, text, offset)
+    if named:
+        return (named,)
+    for m in mentions:
+        if m.start >= q.end and m.start - q.end <= 40:
+            between = text[q.end - offset : m.start - offset]
+            return () if any(ch in between for ch in ",;.()") else (m.entity_id,)
+    return ()
+
+
+def _arcs(a: Token, b: Token) -> int:
+    """Dependency arcs between two tokens of one sentence."""
+    up_a = [a, *a.ancestors]
+    depth = {t.i: k for k, t in enumerate(up_a)}
+    for k, t in enumerate([b, *b.ancestors]):
+        if t.i in depth:
+            return k + depth[t.i]
+    return 99
+
+
+def _times(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Years, dates and weekdays attached to the figure in the parse: "in 1960 a
+    magnitude 6.7 quake", "fell 5.5% on Friday"; a year that dates something else in the
+    sentence ("+4.4% compared to 2021") is not the figure's."""
+    anchor = p.verb or p.root
+    years: set[int] = set()
+    days: set[str] = set()
+    for other in claim.quantities:
+        if other is q or other.kind not in (QuantityKind.YEAR, QuantityKind.DATE):
+            continue
+        tokens = _tokens(doc, other.start - offset, other.end - offset)
+        t = _root(tokens)
+        if t is None or min(_arcs(t, p.root), _arcs(t, anchor)) > _MAX_TIME_ARCS:
+            continue
+        if other.kind == QuantityKind.YEAR and other.low == other.high:
+            years.add(int(other.low))
+        elif other.kind == QuantityKind.DATE:
+            days.add(other.interval())
+    for t in p.root.sent:
+        if t.lower_ in _WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
+            days.add(t.lower_)
+    return tuple(sorted(years)), tuple(sorted(days))
+
+
+_ATTRIBUTION_RE = re.compile(r"\b(?:according to|citing|cited by)\s+((?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)")
+
+
+def _speaker(claim: Claim, sentence: str) -> str | None:
+    if claim.speaker.kind != SpeakerKind.OUTLET:
+        return claim.speaker.name
+    m = _ATTRIBUTION_RE.search(sentence)
+    return m.group(1) if m else None
+
+
+def _moved(p: _Parts) -> bool:
+    if p.verb is not None and p.verb.lemma_.lower() in _MOVED:
+        # "the number of injured had risen to 329", "the toll climbed to 2,012"
+        return any(c.dep_ == "prep" and c.lower_ in ("to", "from") for c in p.verb.children) or p.root.head.lower_ == "to"
+    for t in (p.counted, p.value_of, p.root):
+        if t is not None and any(c.lemma_.lower() in _MOVED_AMOD for c in t.children if c.dep_ == "amod"):
+            return True
+    return False
+
+
+def _qualifiers(p: _Parts) -> tuple[str, ...]:
+    noun = p.counted or p.base
+    if noun is None:
+        return ()
+    return tuple(
+        c.lemma_.lower() for c in noun.children
+        if c.dep_ in ("amod", "compound") and c.i < noun.i and c.i not in p.inside
+        and c.is_alpha and not _is_name(c) and c.lemma_.lower() not in _NOT_QUALIFIERS
+    )
+
+
+def _read_one(
+    claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
+) -> Figure | None:
+    tokens = _tokens(doc, q.start - offset, q.end - offset)
+    root = _root(tokens)
+    if root is None:
+        return None
+    p = _parts(root, {t.i for t in tokens})
+    if q.kind == QuantityKind.AGE:
+        measure, words = "age", ("age",)
+        holders = _age_holder(q, mentions, doc.text, offset)
+    else:
+        measure, words = _measure(p)
+        if measure is None and q.measure and p.counted is None and p.base is None:
+            word = q.measure.split()[-1].lower()  # a noun after it that the parse did not attach
+            if not is_generic_count_noun(word.rstrip("s")):
+                measure = measure_class(word) or word
+        adjacent = _adjacent_name(q, mentions, doc.text, offset)
+        holders = (adjacent,) if adjacent else tuple(_entities_at(_holder_tokens(p), mentions, offset))
+    years, days = _times(claim, q, p, doc, offset)
+    sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
+    claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
+    scope_of = _scope_words()
+    return Figure(
+        id=f"{claim.id}/{index}",
+        claim_id=claim.id,
+        article_id=claim.article_id,
+        quantity=q,
+        measure=measure,
+        measure_words=words,
+        predicate=p.verb.lemma_.lower() if p.verb is not None else None,
+        holders=holders,
+        years=years,
+        days=days,
+        speaker=_speaker(claim, sentence),
+        modality=claim.modality,
+        successive=_moved(p),
+        context=claim.text.replace(q.text, MASK, 1) if q.text in claim.text else claim.text,
+        qualifiers=_qualifiers(p),
+        periods=tuple(sorted({f"{o.value:g} {o.unit}" for o in claim.quantities
+                              if o is not q and o.kind == QuantityKind.DURATION})),
+        scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
+        lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
+        parts=contest_parts(root.sent),
+    )
