@@ -6,6 +6,7 @@ what "single-source" means or which words of a side are highlighted.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -200,10 +201,13 @@ def single_source_claims(report: Report) -> dict[str, list[Claim]]:
 
 AGREES = "agrees"
 DISAGREES = "disagrees"
+TELLS = "tells"
 NOT_MENTIONED = "not_mentioned"
+#: What each cell state means, in the order legends list them.
 COVERAGE_STATES: dict[str, str] = {
     AGREES: "agrees",
     DISAGREES: "disagrees",
+    TELLS: "tells it, not compared",
     NOT_MENTIONED: "does not mention",
 }
 #: Rows past this make the figure a wall; the JSON and the claims table keep them all.
@@ -216,10 +220,15 @@ class CoverageRow:
     label: str
     cells: tuple[str, ...]  # one state per source, in ``CoverageMatrix.sources`` order
     discrepancy_ids: tuple[str, ...] = ()
+    # per source, the value it differs by ("" unless the cell disagrees)
+    values: tuple[str, ...] = ()
 
     @property
     def n_sources(self) -> int:
         return sum(state != NOT_MENTIONED for state in self.cells)
+
+    def value(self, index: int) -> str:
+        return self.values[index] if index < len(self.values) else ""
 
 
 @dataclass(frozen=True)
@@ -236,33 +245,89 @@ class CoverageMatrix:
     omitted: int = 0
 
 
+def _value_key(value: str) -> str:
+    """A value as compared when counting who holds it: accents, case, spacing and the
+    quotes around it do not make two values ("José Kast" is "Jose Kast")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return " ".join(folded.casefold().split()).strip("\"'“”‘’«»()[] ")
+
+
+def differing_sides(d: Discrepancy) -> tuple[Evidence, ...]:
+    """The sides of a discrepancy that differ: those whose value fewer sources hold.
+
+    Four outlets spell a name one way and one another way: the one differs.  $85 million
+    in one outlet and $58 million in another: a tie, so both differ.  A side with no
+    value is context (the discrepancy does not say what it holds) and never differs,
+    unless no side has a value, when there is no telling and every side differs.
+    """
+    valued = [ev for ev in d.evidence if ev.value and _value_key(ev.value)]
+    if not valued:
+        return tuple(d.evidence)
+    holders: dict[str, set[str]] = {}
+    for ev in valued:
+        holders.setdefault(_value_key(ev.value or ""), set()).add(ev.file)
+    fewest = min(len(files) for files in holders.values())
+    return tuple(ev for ev in valued if len(holders[_value_key(ev.value or "")]) == fewest)
+
+
+def agreeing_claims(report: Report) -> set[str]:
+    """Claims a detector compared with another source's claim and found consistent."""
+    article_of = {c.id: c.article_id for c in report.claims}
+    agreed: set[str] = set()
+    for comparison in report.comparisons:
+        if not comparison.consistent:
+            continue
+        articles = {cid: article_of.get(cid) for cid in comparison.claim_ids}
+        for cid, article in articles.items():
+            if article is not None and any(other not in (None, article) for other in articles.values()):
+                agreed.add(cid)
+    return agreed
+
+
 def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> CoverageMatrix:
     """Rows: groups told by two or more sources and groups a discrepancy touches.
 
-    A cell *disagrees* when that source's claim in the group is evidence in a discrepancy
-    an editor has not dismissed, *agrees* when the source has a claim in the group, and
-    is *not mentioned* otherwise.  Groups a discrepancy touches come first when rows must
-    be dropped; rows are then ordered by how many sources tell them.
+    A cell *disagrees* when that source's claim in the group is a differing side of a
+    discrepancy an editor has not dismissed (``differing_sides``: the value fewer
+    sources hold); it *agrees* when a detector compared its claim in the group with
+    another source's claim and found them consistent (``Report.comparisons``); it
+    *tells* it when the source has a claim in the group that nothing compared; and it is
+    *not mentioned* otherwise.  A source is never said to agree just for telling the
+    same story element.  Groups a discrepancy touches come first when rows must be
+    dropped; rows are then ordered by how many sources tell them.
     """
     articles = [a.id for a in report.articles]
     group_of = {cid: g.id for g in report.groups for cid in g.claim_ids}
     article_of = {c.id: c.article_id for c in report.claims}
     groups = {g.id: g for g in report.groups}
-    disagree: set[tuple[str, str]] = set()
+
+    def touched_group(d: Discrepancy, ev: Evidence) -> str | None:
+        gid = group_of.get(ev.claim_id) if ev.claim_id else None
+        if gid is None and d.group_id in groups and ev.file in groups[d.group_id].article_ids:
+            gid = d.group_id
+        return gid
+
+    def source_of(ev: Evidence) -> str:
+        return article_of.get(ev.claim_id, ev.file) if ev.claim_id else ev.file
+
+    differs: dict[tuple[str, str], list[str]] = {}  # (group, article) -> the values it differs by
     touched: dict[str, list[str]] = {}
     for d in report.discrepancies:
         if is_dismissed(d):
             continue
         for ev in d.evidence:
-            gid = group_of.get(ev.claim_id) if ev.claim_id else None
-            if gid is None and d.group_id in groups and ev.file in groups[d.group_id].article_ids:
-                gid = d.group_id
+            gid = touched_group(d, ev)
+            if gid is not None and d.id not in (ids := touched.setdefault(gid, [])):
+                ids.append(d.id)
+        for ev in differing_sides(d):
+            gid = touched_group(d, ev)
             if gid is None:
                 continue
-            disagree.add((gid, article_of.get(ev.claim_id, ev.file) if ev.claim_id else ev.file))
-            ids = touched.setdefault(gid, [])
-            if d.id not in ids:
-                ids.append(d.id)
+            values = differs.setdefault((gid, source_of(ev)), [])
+            value = " ".join((ev.value or "").split())
+            if value and value not in values:
+                values.append(value)
+    agreed = agreeing_claims(report)
     eligible = [(i, g) for i, g in enumerate(report.groups) if not g.single_source or g.id in touched]
 
     def breadth(g: ClaimGroup) -> int:
@@ -273,11 +338,16 @@ def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> Coverage
     rows = []
     for _, g in kept:
         present = set(g.article_ids)
+        agreeing = {article_of.get(cid) for cid in g.claim_ids if cid in agreed}
         cells = tuple(
-            DISAGREES if (g.id, a) in disagree else AGREES if a in present else NOT_MENTIONED
+            DISAGREES if (g.id, a) in differs
+            else AGREES if a in agreeing
+            else TELLS if a in present
+            else NOT_MENTIONED
             for a in articles
         )
-        rows.append(CoverageRow(g.id, g.label, cells, tuple(touched.get(g.id, ()))))
+        values = tuple("; ".join(differs.get((g.id, a), ())) for a in articles)
+        rows.append(CoverageRow(g.id, g.label, cells, tuple(touched.get(g.id, ())), values))
     labels = tuple(source_label(a) for a in report.articles)
     return CoverageMatrix(tuple(articles), labels, tuple(rows), omitted=len(eligible) - len(kept))
 

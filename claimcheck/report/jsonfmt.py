@@ -42,7 +42,9 @@ from claimcheck.report.common import (
 )
 from claimcheck.report.io import ReportError
 
-SCHEMA_VERSION = "1.1"  # 1.1 added summary.by_status, articles[].single_source, coverage, descriptors
+# 1.1 added summary.by_status, articles[].single_source, coverage, descriptors; 1.2 the
+# coverage state "tells" and coverage.rows[].values
+SCHEMA_VERSION = "1.2"
 TOOL = "claimcheck"
 
 
@@ -153,12 +155,14 @@ def entity_to_dict(e: Entity) -> dict[str, Any]:
 
 
 def coverage_to_dict(matrix: CoverageMatrix) -> dict[str, Any]:
-    """Claim groups × sources; each cell "agrees", "disagrees" or "not_mentioned"."""
+    """Claim groups × sources; each cell "agrees", "disagrees", "tells" or "not_mentioned",
+    and for each cell that disagrees the value that source gives (``values``)."""
     return {
         "sources": list(matrix.sources),
         "rows": [
             {"group_id": row.group_id, "label": row.label,
              "cells": dict(zip(matrix.sources, row.cells)),
+             "values": {a: row.value(j) for j, a in enumerate(matrix.sources) if row.value(j)},
              "discrepancy_ids": list(row.discrepancy_ids)}
             for row in matrix.rows
         ],

@@ -17,6 +17,7 @@ from claimcheck.models import Article, Claim, Discrepancy, Evidence, Report
 from claimcheck.report.common import (
     AGREES,
     DISAGREES,
+    TELLS,
     article_index,
     by_kind,
     by_severity,
@@ -38,7 +39,8 @@ from claimcheck.report.common import (
 # "]" does nothing without its "[", so those stay readable in plain-text e-mail.
 _MD_SPECIAL = re.compile(r"([\\`*\[<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _SPACE_RUN = re.compile(r"\s+")
-COVERAGE_SYMBOLS: dict[str, str] = {AGREES: "✓", DISAGREES: "✗"}  # anything else: "·"
+COVERAGE_SYMBOLS: dict[str, str] = {AGREES: "✓", DISAGREES: "✗", TELLS: "○"}  # anything else: "·"
+COVERAGE_VALUE_CHARS = 24
 GROUP_LABEL_CHARS = 80
 
 
@@ -108,19 +110,25 @@ def _sources_table(report: Report) -> list[str]:
     return lines
 
 
+def _coverage_cell(state: str, value: str) -> str:
+    symbol = COVERAGE_SYMBOLS.get(state, "·")
+    return f"{symbol} {md_escape(truncate(value, COVERAGE_VALUE_CHARS))}" if state == DISAGREES and value else symbol
+
+
 def _coverage_table(report: Report) -> list[str]:
     matrix = coverage_matrix(report)
     if not matrix.rows:
         return ["No claim is told by more than one source.", ""]
     head = " | ".join(md_escape(truncate(label, 30)) for label in matrix.labels)
     lines = [
-        "✓ tells it, ✗ tells it differently (its claim is evidence in a discrepancy), · does not mention it.",
+        "✓ agrees (compared with another source and found consistent), ✗ tells it differently "
+        "(with the value it gives), ○ tells it (not compared), · does not mention it.",
         "",
         f"| Claim group | {head} |",
         "|---|" + "|".join(":-:" for _ in matrix.labels) + "|",
     ]
     for row in matrix.rows:
-        cells = " | ".join(COVERAGE_SYMBOLS.get(state, "·") for state in row.cells)
+        cells = " | ".join(_coverage_cell(state, row.value(j)) for j, state in enumerate(row.cells))
         lines.append(f"| {md_escape(truncate(row.label, GROUP_LABEL_CHARS))} | {cells} |")
     if matrix.omitted:
         lines += ["", f"{_plural(matrix.omitted, 'more group')} told by more than one source left out."]

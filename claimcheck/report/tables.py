@@ -104,7 +104,7 @@ def groups_frame(report: Report) -> pd.DataFrame:
 def coverage_frame(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> pd.DataFrame:
     """The coverage matrix: one row per claim group, one column per article id.
 
-    Cells are "agrees", "disagrees" or "not_mentioned"; see ``common.coverage_matrix``.
+    Cells are "agrees", "disagrees", "tells" or "not_mentioned"; see ``common.coverage_matrix``.
     """
     matrix = coverage_matrix(report, limit)
     rows = [{"group_id": r.group_id, "label": r.label, **dict(zip(matrix.sources, r.cells))} for r in matrix.rows]
