@@ -242,9 +242,9 @@ def test_load_report_json_refuses_a_file_that_is_not_a_report(tmp_path):
 def test_markdown_keeps_the_most_severe_first(report):
     md = render_markdown(report)
     headings = [line for line in md.splitlines() if line.startswith("### ")]
-    assert headings[0] == "### 1. [HIGH] numeric — people injured"
-    assert headings[1] == "### 2. [MEDIUM] entity_attribute — Ines Varga"
-    assert headings[2].startswith("### 3. [LOW] name_spelling — ")
+    assert headings[0] == "### 1. [HIGH] Figures for people injured: 12 vs About 20"
+    assert headings[1] == "### 2. [MEDIUM] Title of Ines Varga: Mayor vs Governor"
+    assert headings[2].startswith("### 3. [LOW] Spelling of ")
     assert "3 articles, 6 claims, 3 discrepancies (1 high, 1 medium, 1 low)" in md
 
 
@@ -501,9 +501,9 @@ def test_dismissed_discrepancies_fold_into_a_closed_details_section_in_html(repo
 def test_dismissed_discrepancies_fold_into_details_in_markdown(report):
     md = render_markdown(_with_status(report, d_office="dismissed", d_numeric="confirmed"))
     before, folded = md.split("<details><summary>Dismissed (1)</summary>")
-    assert "### 1. [HIGH] numeric — people injured (confirmed)" in before
-    assert "### 3. [LOW] name_spelling" in before
-    assert folded.lstrip().startswith("### 2. [MEDIUM] entity_attribute — Ines Varga (dismissed)")
+    assert "### 1. [HIGH] Figures for people injured: 12 vs About 20 (confirmed)" in before
+    assert "### 3. [LOW] Spelling of" in before
+    assert folded.lstrip().startswith("### 2. [MEDIUM] Title of Ines Varga: Mayor vs Governor (dismissed)")
     assert "Review: 1 open, 1 confirmed, 1 dismissed." in md
 
 

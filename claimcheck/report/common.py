@@ -6,8 +6,10 @@ what "single-source" means or which words of a side are highlighted.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from claimcheck.models import Article, Claim, ClaimGroup, Discrepancy, DiscrepancyKind, Evidence, Report, Severity
@@ -146,6 +148,102 @@ STATUS_ORDER: tuple[str, ...] = ("open", "confirmed", "dismissed")
 
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+# --------------------------------------------------------------------------- card titles
+
+#: How a card title names what differs, per kind: "Spelling of Hendrik Vossberg: …".
+TITLE_PHRASES: dict[str, str] = {
+    DiscrepancyKind.NUMERIC.value: "Figures for {}",
+    DiscrepancyKind.QUALITATIVE_VS_NUMERIC.value: "Words and figures on {}",
+    DiscrepancyKind.ENTITY_ATTRIBUTE.value: "Title of {}",
+    DiscrepancyKind.NAME_SPELLING.value: "Spelling of {}",
+    DiscrepancyKind.DATE.value: "Date for {}",
+    DiscrepancyKind.SCOPE.value: "Scope of {}",
+    DiscrepancyKind.FRAMING.value: "Framing of {}",
+    DiscrepancyKind.OTHER.value: "{}",
+}
+TITLE_CHARS = 140
+TITLE_VALUE_CHARS = 48
+TITLE_VALUES = 3  # more than this and the title says "and N more"
+
+# Keys detection uses inside, never words for an editor: entity ids and holder keys
+# ("person:ana-ruiz", "name:ana ruiz", "story:budget:cut") and measure keys ("job (dead)").
+_INTERNAL_KEY_RE = re.compile(r"^[a-z][a-z_-]*:\S")
+_MEASURE_KEY_RE = re.compile(r"^[a-z][a-z -]*\([a-z][a-z, -]*\)$")
+
+
+def plain_subject(subject: str, entity_names: Mapping[str, str] | None = None) -> str:
+    """A discrepancy's subject in words, or "" when it is an internal key.
+
+    Entity ids become the entity's name; "A vs B" is plain only when both are.
+    """
+    names = entity_names or {}
+    parts = []
+    for part in subject.split(" vs "):
+        part = " ".join(part.split())
+        part = " ".join(names.get(part, part).split())
+        if not part or _INTERNAL_KEY_RE.match(part) or _MEASURE_KEY_RE.match(part):
+            return ""
+        parts.append(part)
+    return " vs ".join(parts)
+
+
+def _distinct_values(d: Discrepancy) -> list[str]:
+    """The sides' values in the order given, once each (case, accents and spacing aside)."""
+    seen: dict[str, str] = {}
+    for ev in d.evidence:
+        value = " ".join((ev.value or "").split())
+        if value and _value_key(value):
+            seen.setdefault(_value_key(value), value)
+    return list(seen.values())
+
+
+def _differing_words(values: list[str]) -> list[str]:
+    """Spellings cut to the words that differ: "Hendrik Vossberg" and "Hendrik
+    Vosberg" -> "Vossberg", "Vosberg".  Words all spellings share at the start or the
+    end go, as long as each spelling keeps one."""
+    words = [v.split() for v in values]
+    if len(words) < 2:
+        return values
+
+    def same(i: int) -> bool:
+        return len({_value_key(w[i]) for w in words}) == 1
+
+    lead = 0
+    while all(len(w) - lead > 1 for w in words) and same(lead):
+        lead += 1
+    trail = 0
+    while all(len(w) - lead - trail > 1 for w in words) and same(-1 - trail):
+        trail += 1
+    return [" ".join(w[lead:len(w) - trail]) for w in words]
+
+
+def card_title(d: Discrepancy, entity_names: Mapping[str, str] | None = None) -> str:
+    """The card's title in plain words: the detector's (``Discrepancy.title``), else one
+    built from the subject, the kind and the sides' values.
+
+    "Spelling of Hendrik Vossberg: Vossberg vs Vosberg", "Title of Ana Ruiz: Mayor vs
+    Governor", "Figures differ: 9 vs at least 12" (a subject that is an internal key,
+    such as an entity id or "job (dead)", is left out; ``entity_names`` maps entity ids
+    to names).
+    """
+    if d.title.strip():
+        return truncate(d.title, TITLE_CHARS)
+    subject = plain_subject(d.subject, entity_names)
+    kind = d.kind.value
+    head = TITLE_PHRASES.get(kind, "{}").format(subject) if subject else kind_label(kind)
+    values = _distinct_values(d)
+    if kind == DiscrepancyKind.NAME_SPELLING.value:
+        values = _differing_words(values)
+    shown = [truncate(v, TITLE_VALUE_CHARS) for v in values[:TITLE_VALUES]]
+    if len(values) > TITLE_VALUES:
+        shown[-1] += f" and {len(values) - TITLE_VALUES} more"
+    return truncate(f"{head}: {' vs '.join(shown)}" if shown else head, TITLE_CHARS)
+
+
+def entity_names(report: Report) -> dict[str, str]:
+    return {e.id: e.name for e in report.entities}
 
 
 def source_label(article: Article) -> str:

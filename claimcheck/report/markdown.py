@@ -22,11 +22,14 @@ from claimcheck.report.common import (
     by_kind,
     by_severity,
     by_status,
+    card_title,
     claims_per_article,
     coverage_matrix,
     descriptor_rows,
+    entity_names,
     evidence_segments,
     is_dismissed,
+    kind_label,
     names_outlet,
     single_source_claims,
     source_label,
@@ -84,15 +87,18 @@ def _side_line(ev: Evidence, articles: dict[str, Article] | None = None,
     body = "".join(pieces).strip()
     if ev.value and not any(seg.marked for seg in segments):
         body += f" (value: **{md_escape(ev.value)}**)"
-    return f"> {who} · {where}: {body}"
+    line = f"> {who} · {where}: {body}"
+    if ev.detail.strip():
+        # the details line: the value in words, in the same quote block
+        line += f"\n>\n> ↳ {md_escape(ev.detail)}"
+    return line
 
 
 def _discrepancy_block(rank: int, d: Discrepancy, articles: dict[str, Article] | None = None,
-                       claims: dict[str, Claim] | None = None) -> list[str]:
-    subject = md_escape(d.subject) if d.subject else "(no subject)"
+                       claims: dict[str, Claim] | None = None, names: dict[str, str] | None = None) -> list[str]:
     status = "" if d.status == "open" else f" ({md_escape(d.status)})"
-    lines = [f"### {rank}. [{d.severity.value.upper()}] {d.kind.value} — {subject}{status}", "",
-             md_escape(d.explanation), ""]
+    lines = [f"### {rank}. [{d.severity.value.upper()}] {md_escape(card_title(d, names))}{status}", "",
+             f"*{kind_label(d.kind.value)}.* {md_escape(d.explanation)}", ""]
     for ev in d.evidence:
         # A blank line between sides: consecutive ">" lines would merge into one paragraph.
         lines += [_side_line(ev, articles, claims), ""]
@@ -165,6 +171,7 @@ def _single_source_sections(report: Report) -> list[str]:
 def render_markdown(report: Report) -> str:
     articles = article_index(report)
     claims = {c.id: c for c in report.claims}
+    names = entity_names(report)
     sev = by_severity(report)
     sev_text = ", ".join(f"{n} {s}" for s, n in sev.items())
     lines = [
@@ -187,11 +194,11 @@ def render_markdown(report: Report) -> str:
     if not active:
         lines += ["No discrepancies found." if not dismissed else "None open.", ""]
     for rank, d in active:
-        lines += _discrepancy_block(rank, d, articles, claims)
+        lines += _discrepancy_block(rank, d, articles, claims, names)
     if dismissed:
         lines += [f"<details><summary>Dismissed ({len(dismissed)})</summary>", ""]
         for rank, d in dismissed:
-            lines += _discrepancy_block(rank, d, articles, claims)
+            lines += _discrepancy_block(rank, d, articles, claims, names)
         lines += ["</details>", ""]
     lines += ["## Who reports what", "", *_coverage_table(report)]
     lines += ["## How each source describes people", "", *_descriptor_table(report)]
