@@ -28,8 +28,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
+import yaml
 
 from claimcheck.config import Config
 from claimcheck.entities import (
@@ -104,7 +106,7 @@ def stable_id(kind: DiscrepancyKind, *parts: str) -> str:
 
 
 def claim_evidence(
-    story: Story, claim: Claim, *, value: str | None = None, highlights: Iterable[Span] = ()
+    story: Story, claim: Claim, *, value: str | None = None, highlights: Iterable[Span] = (), detail: str = ""
 ) -> Evidence:
     start, end = claim.start, claim.end
     return Evidence(
@@ -116,6 +118,7 @@ def claim_evidence(
         value=value,
         highlights=tuple(highlights),
         claim_id=claim.id,
+        detail=detail,
     )
 
 
@@ -669,14 +672,12 @@ def detect_numeric_conflicts(
         is_date = kind in (QuantityKind.DATE.value, QuantityKind.YEAR.value)
         if holder.startswith(f"{_STORY_HOLDER}:"):  # no one named: say what is counted
             outcomes = holder.split(":")[2:]
-            what = f"{measure or 'figure'} ({', '.join(outcomes)})" if outcomes else (measure or "figure")
-            subject = what
+            subject = f"{measure or 'figure'} ({', '.join(outcomes)})" if outcomes else (measure or "figure")
         else:
             subject = names.get(holder, holder)
-            what = f"{subject}, {measure}" if measure else subject
-        readings = " vs ".join(
-            f"“{f.quantity.text}” {f.quantity.interval()} ({f.claim.article_id})" for f in figures
-        )
+        outcomes_told = sorted(set().union(*(_outcomes(f.frame) for f in figures)))
+        what = _figure_title(holder, kind, measure, outcomes_told, names)
+        readings = " vs ".join(f"{f.quantity.in_words()} ({f.claim.article_id})" for f in figures)
         out.append(
             Discrepancy(
                 id=stable_id(
@@ -690,12 +691,14 @@ def detect_numeric_conflicts(
                     else Severity.MEDIUM
                 ),
                 score=min(1.0, 0.5 + relative),
-                explanation=f"{what}: {readings} — the intervals do not overlap",
+                explanation=f"{what}: {readings} — the ranges do not overlap",
                 evidence=tuple(
-                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span])
+                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span],
+                                   detail=f.quantity.in_words())
                     for f in figures
                 ),
                 subject=subject,
+                title=f"{what}: {' vs '.join(dict.fromkeys(' '.join(f.quantity.text.split()) for f in figures))}",
             )
         )
     return out
@@ -710,6 +713,46 @@ def _holder_names(story: Story) -> dict[str, str]:
             names.setdefault(key, re.sub(r"^the\s+", "", claim.subject, flags=re.IGNORECASE))
     names.update({e.id: e.name for e in story.entities})
     return names
+
+
+@functools.cache
+def _outcome_titles() -> dict[str, dict[str, str]]:
+    """How a card title names a figure by its outcome (``data/outcome_titles.yaml``)."""
+    path = Path(__file__).parent / "data" / "outcome_titles.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _figure_title(
+    holder: str, kind: str, measure: str | None, outcomes: Iterable[str], names: Mapping[str, str]
+) -> str:
+    """What a compared figure is, in words for a card title: "Death toll", "Job cuts
+    (Acme)", "Ana Ruiz's share of the vote", "Fee for Luca Ferrante", "Budget"."""
+    named = None if holder.startswith(f"{_STORY_HOLDER}:") else names.get(holder)
+    phrases = []
+    for outcome in outcomes:
+        entry = _outcome_titles().get(outcome, {})
+        template = entry.get("with_measure") if measure else None
+        phrases.append(template.format(measure=measure) if template else entry.get("title", outcome))
+    what = " and ".join(phrases)
+    what = what[:1].upper() + what[1:]
+    is_date = kind in (QuantityKind.DATE.value, QuantityKind.YEAR.value)
+    if named:
+        if what:
+            return f"{what} ({named})"
+        if kind == QuantityKind.PERCENT.value and measure:
+            return f"{named}'s share of the {measure}"
+        if kind == QuantityKind.AGE.value:
+            return f"Age of {named}"
+        if is_date:
+            return f"Date for {named}"
+        if kind == QuantityKind.COUNT.value and measure:
+            return f"{measure.capitalize()} count ({named})"
+        return f"{measure.capitalize()} for {named}" if measure else f"Figures for {named}"
+    if what:
+        return what
+    if measure:
+        return measure.capitalize()
+    return "Dates" if is_date else "Figures"
 
 
 # --------------------------------------------------------------------------- margins
@@ -811,7 +854,7 @@ def detect_margin_conflicts(
             found[(id(st), reading)].append((claim, match))
             standing_of[id(st)] = st
 
-    names = {e.id: e.name for e in story.entities}
+    names = _holder_names(story)  # a holder the tagger missed ("name:...") has its subject as name
     out = []
     for (key, reading), worded in found.items():
         st = standing_of[key]
@@ -834,7 +877,9 @@ def detect_margin_conflicts(
         )
         evidence = [
             claim_evidence(
-                story, st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span]
+                story, st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span],
+                detail=(f"{names.get(h1, h1)} {q1.in_words()}; {names.get(h2, h2)} {q2.in_words()}: "
+                        f"a gap of {low:.3g}–{high:.3g} points"),
             )
         ]
         for claim, match in seen.values():
@@ -856,6 +901,8 @@ def detect_margin_conflicts(
                 explanation=explanation,
                 evidence=tuple(evidence),
                 subject=f"{names.get(h1, h1)} vs {names.get(h2, h2)}",
+                title=(f"Margin between {names.get(h1, h1)} and {names.get(h2, h2)}: "
+                       f"{' / '.join(f'“{w}”' for w in words)} vs {q1.text} to {q2.text}"),
             )
         )
     return out
@@ -908,17 +955,19 @@ def detect_majority_conflicts(
                 severity=Severity.HIGH,
                 score=0.6 + (50 - f.quantity.high) / 100,
                 explanation=(
-                    f"“{match.group(0)}” ({claim.article_id}) vs {name} “{f.quantity.text}” "
-                    f"{f.quantity.interval()} ({f.claim.article_id}): a majority needs more than half"
+                    f"“{match.group(0)}” ({claim.article_id}) vs {name} {f.quantity.in_words()} "
+                    f"({f.claim.article_id}): a majority needs more than half"
                 ),
                 evidence=(
                     claim_evidence(
                         story, claim, value=match.group(0),
                         highlights=[Span(claim.start + match.start(), claim.start + match.end())],
                     ),
-                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span]),
+                    claim_evidence(story, f.claim, value=f.quantity.text, highlights=[f.quantity.span],
+                                   detail=f.quantity.in_words()),
                 ),
                 subject=name,
+                title=f"Majority for {name}: “{match.group(0)}” vs {f.quantity.text}",
             )
         )
     return out
