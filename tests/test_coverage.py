@@ -216,3 +216,29 @@ def test_the_crossed_sources_are_exactly_those_holding_the_rarest_value(values):
     assert {name for name, state in found.items() if state == DISAGREES} == expected
     assert AGREES not in found.values()  # nothing was compared
     assert {state for name, state in found.items() if name not in expected} <= {TELLS}
+
+
+def test_the_side_that_differs_is_crossed_in_every_group_of_the_discrepancy_it_tells():
+    # Two groups about one job cut: the outlet that differs tells both, its figure is in one.
+    a = Article(id="mill_post.txt", text="Tarvik Mills will cut 1,200 jobs. Tarvik Mills is shutting its plant.")
+    b = Article(id="loom_news.txt", text="Tarvik Mills is shutting its plant, cutting about 1,800 jobs.")
+    c = Article(id="weave_daily.txt", text="Tarvik Mills is shutting its plant, cutting some 1,800 jobs.")
+    claims = [
+        Claim("a#0", a.id, "Tarvik Mills will cut 1,200 jobs.", (Span(0, 33),), Span(0, 33), Speaker("a")),
+        Claim("a#1", a.id, "Tarvik Mills is shutting its plant.", (Span(34, 69),), Span(34, 69), Speaker("a")),
+        Claim("b#0", b.id, b.text, (Span(0, len(b.text)),), Span(0, len(b.text)), Speaker("b")),
+        Claim("c#0", c.id, c.text, (Span(0, len(c.text)),), Span(0, len(c.text)), Speaker("c")),
+    ]
+    groups = [ClaimGroup("shut", ("a#1", "b#0", "c#0"), (a.id, b.id, c.id), "shutting the plant"),
+              ClaimGroup("cut", ("a#0",), (a.id,), "cut jobs")]
+
+    def side(article: Article, claim_id: str, value: str) -> Evidence:
+        return Evidence(article.id, 0, 5, article.text[:5], value=value, claim_id=claim_id)
+
+    d = Discrepancy("d", DiscrepancyKind.NUMERIC, Severity.HIGH, 0.9, "x",
+                    (side(a, "a#0", "1,200"), side(b, "b#0", "1,800"), side(c, "c#0", "1,800")))
+    report = Report(articles=[a, b, c], claims=claims, groups=groups, entities=[], discrepancies=[d])
+    rows = {r.group_id: r for r in coverage_matrix(report).rows}
+    assert rows["shut"].cells == (DISAGREES, TELLS, TELLS) and rows["shut"].values == ("1,200", "", "")
+    assert rows["cut"].cells == (DISAGREES, NOT_MENTIONED, NOT_MENTIONED)
+    assert rows["shut"].discrepancy_ids == rows["cut"].discrepancy_ids == ("d",)

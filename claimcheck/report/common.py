@@ -385,9 +385,9 @@ def agreeing_claims(report: Report) -> set[str]:
 def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> CoverageMatrix:
     """Rows: groups told by two or more sources and groups a discrepancy touches.
 
-    A cell *disagrees* when that source's claim in the group is a differing side of a
-    discrepancy an editor has not dismissed (``differing_sides``: the value fewer
-    sources hold); it *agrees* when a detector compared its claim in the group with
+    A cell *disagrees* when the source is a differing side of a discrepancy an editor has
+    not dismissed (``differing_sides``: the value fewer sources hold) and the group holds
+    that side's claim, or the source tells a group the discrepancy touches; it *agrees* when a detector compared its claim in the group with
     another source's claim and found them consistent (``Report.comparisons``); it
     *tells* it when the source has a claim in the group that nothing compared; and it is
     *not mentioned* otherwise.  A source is never said to agree just for telling the
@@ -413,18 +413,24 @@ def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> Coverage
     for d in report.discrepancies:
         if is_dismissed(d):
             continue
+        groups_touched = []
         for ev in d.evidence:
             gid = touched_group(d, ev)
             if gid is not None and d.id not in (ids := touched.setdefault(gid, [])):
                 ids.append(d.id)
+                groups_touched.append(gid)
         for ev in differing_sides(d):
-            gid = touched_group(d, ev)
-            if gid is None:
-                continue
-            values = differs.setdefault((gid, source_of(ev)), [])
-            value = " ".join((ev.value or "").split())
-            if value and value not in values:
-                values.append(value)
+            source = source_of(ev)
+            # the group of its own claim, and any other group the discrepancy touches that
+            # the source tells: there too it is the side that differs
+            own = touched_group(d, ev)
+            crossed = [own] if own else []
+            crossed += [g for g in groups_touched if g != own and source in groups[g].article_ids]
+            for gid in crossed:
+                values = differs.setdefault((gid, source), [])
+                value = " ".join((ev.value or "").split())
+                if value and value not in values:
+                    values.append(value)
     agreed = agreeing_claims(report)
     eligible = [(i, g) for i, g in enumerate(report.groups) if not g.single_source or g.id in touched]
 
