@@ -150,6 +150,13 @@ class Quantity:
         """The normalised reading, for explanations: ``nearly 27% = [25.5, 27]``."""
         return f"{self.text} = {self.interval()}"
 
+    def in_words(self) -> str:
+        """The figure and the interval it allows in words, for a card's details line:
+        ``about 45 million, so 44–46 million`` (see ``quantities.quantity_in_words``)."""
+        from claimcheck.quantities import quantity_in_words  # quantities builds on this module
+
+        return quantity_in_words(self)
+
 
 def _fmt(x: float) -> str:
     if math.isinf(x):

@@ -78,6 +78,7 @@ __all__ = [
     "hedge_reading",
     "parse_number",
     "parse_quantities",
+    "quantity_in_words",
     "significant_unit",
 ]
 
@@ -1288,3 +1289,123 @@ def _month_reading(
     low = float(dt.date(year, month, first_day).toordinal())
     high = float(dt.date(year, month, last_day).toordinal())
     return low, low, high, "date", part
+
+
+# --------------------------------------------------------------------------- in words
+
+#: Scale words for reading a large figure's interval back: 31,500,000 is "31.5 million".
+_SCALES_IN_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def _currency_symbols() -> dict[str, str]:
+    """ISO code -> the shortest symbol written for it ("$", "€", "C$"); codes with no
+    short symbol ("CLP$" is the code again) are written after the figure."""
+    symbols: dict[str, str] = {}
+    for written, code in _CURRENCY_CODES.items():
+        if written.rstrip(".").isalpha() or len(written) > 3:
+            continue
+        if code not in symbols or len(written) < len(symbols[code]):
+            symbols[code] = written
+    return symbols
+
+
+_CURRENCY_SYMBOLS = _currency_symbols()
+
+
+def _number_in_words(x: float) -> str:
+    """A bound as a reader writes it: grouped thousands, no float noise (58.295, not
+    58.294999999999995)."""
+    text = f"{x:,.10g}"
+    if "e" in text:  # beyond 10 significant digits: write it out whole
+        text = f"{x:,.0f}"
+    return "0" if text == "-0" else text
+
+
+def _date_in_words(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def _days_in_words(low: dt.date, high: dt.date) -> str:
+    if low == high:
+        return _date_in_words(low)
+    if (low.year, low.month) == (high.year, high.month):
+        return f"{low.day}–{high.day} {calendar.month_name[low.month]} {low.year}"
+    if low.year == high.year:
+        return f"{low.day} {calendar.month_name[low.month]} – {_date_in_words(high)}"
+    return f"{_date_in_words(low)} – {_date_in_words(high)}"
+
+
+def _month_days_in_words(low: int, high: int) -> str | None:
+    (m1, d1), (m2, d2) = divmod(low, 100), divmod(high, 100)
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        return None
+    if (m1, d1) == (m2, d2):
+        days = f"{d1} {calendar.month_name[m1]}"
+    elif m1 == m2:
+        days = f"{d1}–{d2} {calendar.month_name[m1]}"
+    else:
+        days = f"{d1} {calendar.month_name[m1]} – {d2} {calendar.month_name[m2]}"
+    return f"{days}, year not given"
+
+
+def _amount_in_words(q: Quantity, low: float, high: float | None) -> str:
+    """``low``–``high`` (or just ``low`` when ``high`` is None) with the figure's unit and
+    one scale word for both: "44–46 million", "€31.5–32.5 million", "25.5–27%"."""
+    finite = [abs(x) for x in (low, high, q.value) if x is not None and math.isfinite(x)]
+    scale, scale_word = next(((s, w) for s, w in _SCALES_IN_WORDS if max(finite, default=0) >= s), (1.0, ""))
+    numbers = _number_in_words(low / scale)
+    if high is not None:
+        numbers += f"–{_number_in_words(high / scale)}"
+    if scale_word:
+        numbers += f" {scale_word}"
+    if q.kind == QuantityKind.MONEY:
+        symbol = _CURRENCY_SYMBOLS.get(q.unit)
+        return f"{symbol}{numbers}" if symbol else f"{numbers} {q.unit}".rstrip()
+    if q.unit == "%":
+        return f"{numbers}%"
+    if q.unit == "pp":
+        return f"{numbers} percentage points"
+    if q.unit.endswith("-ago"):
+        return f"{numbers} {q.unit.removesuffix('-ago')} ago"
+    if q.kind in (QuantityKind.AGE, QuantityKind.DURATION) and q.unit:
+        return f"{numbers} {q.unit}"
+    return numbers
+
+
+def _reading_in_words(q: Quantity) -> str | None:
+    """The interval a figure allows, in words; None when there are no words for it."""
+    low, high = q.low, q.high
+    if math.isnan(low) or math.isnan(high):
+        return None
+    if q.kind == QuantityKind.DATE:
+        if q.unit == "date":
+            return _days_in_words(dt.date.fromordinal(int(low)), dt.date.fromordinal(int(high)))
+        return _month_days_in_words(int(low), int(high))
+    if q.kind == QuantityKind.YEAR:
+        return f"{int(low)}" if low == high else f"{int(low)}–{int(high)}"
+    if q.kind == QuantityKind.ORDINAL or (math.isinf(low) and math.isinf(high)):
+        return None  # "third" is 3, and a figure that allows anything has nothing to add
+    if math.isinf(high) or (  # "more than 95%": a share stops at 100
+        q.kind == QuantityKind.PERCENT and q.unit == "%" and high == 100 and low == q.value < 100 and q.hedge
+    ):
+        return f"{_amount_in_words(q, low, None)} or more"
+    if math.isinf(low) or (low == 0 and high == q.value > 0 and q.hedge):
+        return f"{_amount_in_words(q, high, None)} or less"
+    if low == high:
+        return f"exactly {_amount_in_words(q, low, None)}"
+    return _amount_in_words(q, low, high)
+
+
+def quantity_in_words(q: Quantity) -> str:
+    """A figure as written and the interval it allows, in words for a card's details line.
+
+    "about 45 million" -> "about 45 million, so 44–46 million"; "nearly 27%" -> "nearly
+    27%, so 25.5–27%"; "more than 95%" -> "more than 95%, so 95% or more"; "58.30%" ->
+    "58.30%, so 58.295–58.305%"; "March 11" (in an article of 2026) -> "March 11, so 11
+    March 2026".  A figure whose reading says nothing more ("2026") comes back as written.
+    """
+    stated = " ".join(q.text.split())
+    reading = _reading_in_words(q)
+    if not reading or reading.casefold() == stated.casefold():
+        return stated
+    return f"{stated}, so {reading}"

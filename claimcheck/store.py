@@ -265,7 +265,7 @@ def evidence_from_dict(data: Mapping[str, Any]) -> Evidence:
         file=data["file"], start=int(data["start"]), end=int(data["end"]), text=data.get("text", ""),
         speaker=data.get("speaker") or "", value=data.get("value"),
         highlights=tuple(Span(int(a), int(b)) for a, b in data.get("highlights") or ()),
-        claim_id=data.get("claim_id"),
+        claim_id=data.get("claim_id"), detail=data.get("detail") or "",
     )
 
 

@@ -402,7 +402,8 @@ def test_death_tolls_that_name_no_one_are_compared_as_the_storys():
     )
     [d] = detect_numeric_conflicts(b.build(), same, CONFIG)
     assert {e.file for e in d.evidence} == {"a.txt", "b.txt"}
-    assert d.subject == "people (dead)" and d.explanation.startswith("people (dead): ")
+    assert d.subject == "people (dead)" and d.explanation.startswith("Death toll: ")
+    assert d.title == "Death toll: 678 vs Some 1,100"
 
 
 def test_a_figure_with_no_holder_joins_the_only_holder_of_its_measure():
@@ -696,3 +697,51 @@ def test_a_holder_paying_two_sums_in_one_article_keeps_the_sum_with_no_noun_out(
               figures=[eur("€72 million", 72), eur("€48 million", 48)], subject="FC Acme")
     found = detect_numeric_conflicts(b.build(), same, CONFIG)
     assert all("€72 million" not in d.explanation for d in found)
+
+
+# --------------------------------------------------------------------------- cards (issue 13, item 3)
+
+
+def test_a_numeric_card_is_titled_in_words_and_each_side_has_its_value_in_words():
+    b = ruiz_figures(
+        "Ana Ruiz received 54.2% of the vote.", ("54.2%", 54.2, 54.15, 54.25),
+        "Ana Ruiz won about 61% of the vote.", ("about 61%", 61, 60, 62),
+    )
+    [d] = detect_numeric_conflicts(b.build(), same, CONFIG)
+    assert d.title == "Ana Ruiz's share of the vote: 54.2% vs about 61%"
+    assert [e.detail for e in d.evidence] == ["54.2%, so 54.15–54.25%", "about 61%, so 60–62%"]
+    assert "[" not in d.explanation and "about 61%, so 60–62% (b.txt)" in d.explanation
+
+
+def test_job_cuts_and_a_budget_are_titled_by_what_they_count():
+    cuts = story_of(
+        ("Acme Textiles is cutting 1,303 jobs.", [count("1,303", 1303)], "Acme Textiles"),
+        ("Acme Textiles is cutting 1,900 jobs.", [count("1,900", 1900)], "Acme Textiles"),
+    )
+    [d] = detect_numeric_conflicts(cuts.build(), same, CONFIG)
+    assert d.title == "Job cuts (Acme Textiles): 1,303 vs 1,900"
+    [d] = detect_numeric_conflicts(budget_story().build(), same, CONFIG)
+    assert d.title == "Budget: $19.1 billion vs $32 billion"  # each value once
+    assert all(e.detail.startswith(e.value + ", so $") for e in d.evidence)
+
+
+def test_margin_and_majority_cards_are_titled_in_words():
+    b = two_candidates()
+    b.article("a.txt", "Ana Ruiz narrowly won the first round, ahead of Per Lund.", people=BOTH)
+    b.article("b.txt", "In the first round, Ana Ruiz took nearly 27% and Per Lund about 24%.", people=BOTH,
+              figures=[("nearly 27%", 27, 25.5, 27, PCT, "%"), ("about 24%", 24, 23, 25, PCT, "%")])
+    [d] = detect_margin_conflicts(b.build(), same, CONFIG)
+    assert d.title == "Margin between Ana Ruiz and Per Lund: “narrowly” vs nearly 27% to about 24%"
+    assert d.evidence[0].detail == ("Ana Ruiz nearly 27%, so 25.5–27%; Per Lund about 24%, so 23–25%: "
+                                    "a gap of 0.5–4 points")
+
+    b = StoryBuilder()
+    b.person("p:ruiz", "Ana Ruiz")
+    b.article("a.txt", "Ana Ruiz won an outright majority in the vote.", people={"Ana Ruiz": "p:ruiz"},
+              subject="Ana Ruiz")
+    b.article("b.txt", "Ana Ruiz received 44% of the vote.", people={"Ana Ruiz": "p:ruiz"},
+              figures=[("44%", 44, 43.5, 44.5, PCT, "%")])
+    [d] = detect_majority_conflicts(b.build(), same, CONFIG)
+    assert d.title == "Majority for Ana Ruiz: “won an outright majority” vs 44%"
+    assert [e.detail for e in d.evidence] == ["", "44%, so 43.5–44.5%"]
+    assert "[" not in d.explanation

@@ -590,3 +590,59 @@ def test_exact_decimal_figures_contain_themselves(whole, places, digits, suffix)
     scale = 1e6 if suffix == " million" else 1
     assert q.contains(float(written) * scale)
     assert q.low < q.high  # a rounded figure allows a real interval, not a point
+
+
+# --------------------------------------------------------------------------- in words (issue 13, item 3)
+
+
+@pytest.mark.parametrize(("text", "surface", "words"), [
+    ("Some 31 groups said about 45 million people were affected.", "about 45 million",
+     "about 45 million, so 44–46 million"),
+    ("Ana Ruiz took nearly 27% of the vote.", "nearly 27%", "nearly 27%, so 25.5–27%"),
+    ("With more than 95% of ballots counted, she led.", "more than 95%", "more than 95%, so 95% or more"),
+    ("Tomas Berg won 58.30% of the vote.", "58.30%", "58.30%, so 58.295–58.305%"),
+    ("The club paid about €45 million for the striker.", "about €45 million", "about €45 million, so €44–46 million"),
+    ("The fund held 31.9 million shares.", "31.9 million", "31.9 million, so 31.85–31.95 million"),
+    ("Officials said at least 12 people died in the fire.", "at least 12", "at least 12, so 12 or more"),
+    ("Officials said up to 300,000 people could be moved.", "up to 300,000", "up to 300,000, so 300,000 or less"),
+    ("The 59-year-old mayor resigned.", "59-year-old", "59-year-old, so exactly 59 years"),
+    ("The gap narrowed to 5 percentage points.", "5 percentage points",
+     "5 percentage points, so 4.5–5.5 percentage points"),
+    ("Ticket sales rose for the third time.", "third", "third"),
+    ("Chilean miners were paid CLP 400 million.", "CLP 400 million", "CLP 400 million, so 350–450 million CLP"),
+])
+def test_a_figure_in_words_says_what_it_was_and_the_interval_it_allows(text, surface, words):
+    assert only(text, surface).in_words() == words
+
+
+def test_dates_in_words_are_dates():
+    assert only("He takes office on March 11, 2026.", "March 11, 2026").in_words() == \
+        "March 11, 2026, so 11 March 2026"
+    assert only("He takes office on March 11.", "March 11", ref_date=DEC_15_2025).in_words() == \
+        "March 11, so 11 March 2026"
+    assert only("He takes office on March 11.", "March 11").in_words() == "March 11, so 11 March, year not given"
+    assert only("The vote is in early March.", "early March", ref_date=DEC_15_2025).in_words() == \
+        "early March, so 1–10 March 2026"
+    assert only("The mill opened in 1990.", "1990").in_words() == "1990"  # nothing to add
+    assert only("The mill opened 35 years ago.", "35 years ago", ref_date=DEC_15_2025).in_words() == \
+        "35 years ago, so 1989–1991"
+
+
+_BOUNDED = st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from([K.COUNT, K.MONEY, K.PERCENT, K.DURATION, K.AGE]),
+    unit=st.sampled_from(["", "USD", "EUR", "CLP", "%", "pp", "months", "years"]),
+    bounds=st.lists(_BOUNDED, min_size=3, max_size=3).map(sorted),
+    open_low=st.booleans(), open_high=st.booleans(), hedge=st.sampled_from([None, "about", "more than", "up to"]),
+)
+def test_a_figure_in_words_never_shows_raw_intervals(kind, unit, bounds, open_low, open_high, hedge):
+    low, value, high = bounds
+    q = Quantity("some figure", 0, 11, value, -INF if open_low else low, INF if open_high else high, kind, unit,
+                 hedge=hedge)
+    words = q.in_words()
+    assert words.startswith("some figure")
+    for raw in ("[", "]", "inf", "∞", "e+", "e-", "nan"):
+        assert raw not in words, (raw, words)

@@ -242,9 +242,9 @@ def test_load_report_json_refuses_a_file_that_is_not_a_report(tmp_path):
 def test_markdown_keeps_the_most_severe_first(report):
     md = render_markdown(report)
     headings = [line for line in md.splitlines() if line.startswith("### ")]
-    assert headings[0] == "### 1. [HIGH] numeric — people injured"
-    assert headings[1] == "### 2. [MEDIUM] entity_attribute — Ines Varga"
-    assert headings[2].startswith("### 3. [LOW] name_spelling — ")
+    assert headings[0] == "### 1. [HIGH] Figures for people injured: 12 vs About 20"
+    assert headings[1] == "### 2. [MEDIUM] Title of Ines Varga: Mayor vs Governor"
+    assert headings[2].startswith("### 3. [LOW] Spelling of ")
     assert "3 articles, 6 claims, 3 discrepancies (1 high, 1 medium, 1 low)" in md
 
 
@@ -501,18 +501,18 @@ def test_dismissed_discrepancies_fold_into_a_closed_details_section_in_html(repo
 def test_dismissed_discrepancies_fold_into_details_in_markdown(report):
     md = render_markdown(_with_status(report, d_office="dismissed", d_numeric="confirmed"))
     before, folded = md.split("<details><summary>Dismissed (1)</summary>")
-    assert "### 1. [HIGH] numeric — people injured (confirmed)" in before
-    assert "### 3. [LOW] name_spelling" in before
-    assert folded.lstrip().startswith("### 2. [MEDIUM] entity_attribute — Ines Varga (dismissed)")
+    assert "### 1. [HIGH] Figures for people injured: 12 vs About 20 (confirmed)" in before
+    assert "### 3. [LOW] Spelling of" in before
+    assert folded.lstrip().startswith("### 2. [MEDIUM] Title of Ines Varga: Mayor vs Governor (dismissed)")
     assert "Review: 1 open, 1 confirmed, 1 dismissed." in md
 
 
 def test_a_dismissed_discrepancy_does_not_mark_the_coverage_matrix(report):
-    from claimcheck.report.common import AGREES, DISAGREES, coverage_matrix
+    from claimcheck.report.common import DISAGREES, TELLS, coverage_matrix
 
     rows = {r.group_id: r for r in coverage_matrix(_with_status(report, d_numeric="dismissed")).rows}
-    assert rows["g1"].cells[:2] == (AGREES, AGREES)
-    assert rows["g2"].cells == (DISAGREES, DISAGREES, DISAGREES)
+    assert rows["g1"].cells[:2] == (TELLS, TELLS)  # told, but nothing compared them
+    assert rows["g2"].cells == (DISAGREES, DISAGREES, TELLS)
 
 
 # --------------------------------------------------------------------------- filters and CSP
@@ -555,15 +555,17 @@ def test_html_content_security_policy_allows_only_its_own_style_and_script(repor
 # --------------------------------------------------------------------------- coverage matrix
 
 
-def test_coverage_matrix_marks_sources_whose_claim_is_evidence(report):
-    from claimcheck.report.common import AGREES, DISAGREES, NOT_MENTIONED, coverage_matrix
+def test_coverage_matrix_marks_the_differing_sides_of_discrepancies(report):
+    from claimcheck.report.common import AGREES, DISAGREES, NOT_MENTIONED, TELLS, coverage_matrix
 
     matrix = coverage_matrix(report)
     assert matrix.sources == ("river_times.txt", "coast_herald.txt", "hostile.txt")
     assert matrix.labels == ("River Times", "Coast Herald", f"Comments {SCRIPT_PAYLOAD}")
     rows = {r.group_id: r for r in matrix.rows}
-    assert rows["g1"].cells == (DISAGREES, DISAGREES, NOT_MENTIONED)
-    assert rows["g2"].cells == (DISAGREES, DISAGREES, DISAGREES)
+    assert rows["g1"].cells == (DISAGREES, DISAGREES, NOT_MENTIONED)  # 12 against About 20: a tie
+    assert rows["g1"].values == ("12", "About 20", "")
+    # The hostile outlet's side gives no value: it is context, not a side that differs.
+    assert rows["g2"].cells == (DISAGREES, DISAGREES, TELLS)
     # Single-source, but touched by a discrepancy: shown.
     assert rows["g3"].cells == (NOT_MENTIONED, NOT_MENTIONED, DISAGREES)
     assert rows["g2"].discrepancy_ids == ("d-office",)
@@ -572,7 +574,7 @@ def test_coverage_matrix_marks_sources_whose_claim_is_evidence(report):
 
 
 def test_coverage_matrix_keeps_a_readable_number_of_rows_touched_ones_first():
-    from claimcheck.report.common import AGREES, NOT_MENTIONED, coverage_matrix
+    from claimcheck.report.common import NOT_MENTIONED, TELLS, coverage_matrix
 
     a, b, c = (Article(id=f"{n}.txt", text="x " * 50) for n in "abc")
     claims = [Claim(f"{art.id}#{i}", art.id, "x", (Span(0, 1),), Span(0, 1), Speaker(art.id))
@@ -586,9 +588,9 @@ def test_coverage_matrix_keeps_a_readable_number_of_rows_touched_ones_first():
     report = Report(articles=[a, b, c], claims=claims, groups=groups, entities=[], discrepancies=[touch])
     matrix = coverage_matrix(report, limit=40)
     assert len(matrix.rows) == 40 and matrix.omitted == 7
-    assert matrix.rows[0].group_id == "wide" and matrix.rows[0].cells == (AGREES, AGREES, AGREES)
+    assert matrix.rows[0].group_id == "wide" and matrix.rows[0].cells == (TELLS, TELLS, TELLS)
     assert "lonely" in [r.group_id for r in matrix.rows]
-    assert matrix.rows[1].cells == (AGREES, AGREES, NOT_MENTIONED)
+    assert matrix.rows[1].cells == (TELLS, TELLS, NOT_MENTIONED)
 
 
 def test_coverage_svg_is_well_formed_escaped_and_has_a_legend(report):
@@ -605,7 +607,7 @@ def test_coverage_svg_is_well_formed_escaped_and_has_a_legend(report):
     assert sum(1 for t in root.iter(f"{ns}text") if t.get("class") == "group") == 3
     assert any(SCRIPT_PAYLOAD[:20] in t for t in texts)  # the hostile outlet name, as text
     assert "<script" not in svg and "&lt;script&gt;" in svg
-    assert len([g for g in root.iter(f"{ns}g") if "disagrees" in (g.get("class") or "")]) == 6 + 1  # + legend
+    assert len([g for g in root.iter(f"{ns}g") if "disagrees" in (g.get("class") or "")]) == 5 + 1  # + legend
 
 
 def test_html_shows_the_coverage_figure_inline(report):

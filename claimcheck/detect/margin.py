@@ -179,7 +179,7 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
     )
     evidence = [
         ctx.claim_evidence(st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span],
-                           detail=f"{n1} {q1.describe()}; {n2} {q2.describe()}")
+                           detail=f"{n1} {q1.in_words()}; {n2} {q2.in_words()}")
     ]
     for claim, cue in seen.values():
         evidence.append(ctx.claim_evidence(claim, value=cue.text, highlights=[cue.span],

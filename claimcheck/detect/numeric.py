@@ -368,11 +368,11 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, 
         values = " vs ".join(f.quantity.text for f in shown)
         title = f"{measure} ({holder}): {values}" if holder else f"{measure}: {values}"
         stated = "; ".join(
-            f"{f.quantity.describe()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
+            f"{f.quantity.in_words()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
-                               detail=f.quantity.describe())
+                               detail=f.quantity.in_words())
             for f in shown
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})

@@ -6,7 +6,10 @@ what "single-source" means or which words of a side are highlighted.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from claimcheck.models import Article, Claim, ClaimGroup, Discrepancy, DiscrepancyKind, Evidence, Report, Severity
@@ -147,6 +150,102 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+# --------------------------------------------------------------------------- card titles
+
+#: How a card title names what differs, per kind: "Spelling of Hendrik Vossberg: …".
+TITLE_PHRASES: dict[str, str] = {
+    DiscrepancyKind.NUMERIC.value: "Figures for {}",
+    DiscrepancyKind.QUALITATIVE_VS_NUMERIC.value: "Words and figures on {}",
+    DiscrepancyKind.ENTITY_ATTRIBUTE.value: "Title of {}",
+    DiscrepancyKind.NAME_SPELLING.value: "Spelling of {}",
+    DiscrepancyKind.DATE.value: "Date for {}",
+    DiscrepancyKind.SCOPE.value: "Scope of {}",
+    DiscrepancyKind.FRAMING.value: "Framing of {}",
+    DiscrepancyKind.OTHER.value: "{}",
+}
+TITLE_CHARS = 140
+TITLE_VALUE_CHARS = 48
+TITLE_VALUES = 3  # more than this and the title says "and N more"
+
+# Keys detection uses inside, never words for an editor: entity ids and holder keys
+# ("person:ana-ruiz", "name:ana ruiz", "story:budget:cut") and measure keys ("job (dead)").
+_INTERNAL_KEY_RE = re.compile(r"^[a-z][a-z_-]*:\S")
+_MEASURE_KEY_RE = re.compile(r"^[a-z][a-z -]*\([a-z][a-z, -]*\)$")
+
+
+def plain_subject(subject: str, entity_names: Mapping[str, str] | None = None) -> str:
+    """A discrepancy's subject in words, or "" when it is an internal key.
+
+    Entity ids become the entity's name; "A vs B" is plain only when both are.
+    """
+    names = entity_names or {}
+    parts = []
+    for part in subject.split(" vs "):
+        part = " ".join(part.split())
+        part = " ".join(names.get(part, part).split())
+        if not part or _INTERNAL_KEY_RE.match(part) or _MEASURE_KEY_RE.match(part):
+            return ""
+        parts.append(part)
+    return " vs ".join(parts)
+
+
+def _distinct_values(d: Discrepancy) -> list[str]:
+    """The sides' values in the order given, once each (case, accents and spacing aside)."""
+    seen: dict[str, str] = {}
+    for ev in d.evidence:
+        value = " ".join((ev.value or "").split())
+        if value and _value_key(value):
+            seen.setdefault(_value_key(value), value)
+    return list(seen.values())
+
+
+def _differing_words(values: list[str]) -> list[str]:
+    """Spellings cut to the words that differ: "Hendrik Vossberg" and "Hendrik
+    Vosberg" -> "Vossberg", "Vosberg".  Words all spellings share at the start or the
+    end go, as long as each spelling keeps one."""
+    words = [v.split() for v in values]
+    if len(words) < 2:
+        return values
+
+    def same(i: int) -> bool:
+        return len({_value_key(w[i]) for w in words}) == 1
+
+    lead = 0
+    while all(len(w) - lead > 1 for w in words) and same(lead):
+        lead += 1
+    trail = 0
+    while all(len(w) - lead - trail > 1 for w in words) and same(-1 - trail):
+        trail += 1
+    return [" ".join(w[lead:len(w) - trail]) for w in words]
+
+
+def card_title(d: Discrepancy, entity_names: Mapping[str, str] | None = None) -> str:
+    """The card's title in plain words: the detector's (``Discrepancy.title``), else one
+    built from the subject, the kind and the sides' values.
+
+    "Spelling of Hendrik Vossberg: Vossberg vs Vosberg", "Title of Ana Ruiz: Mayor vs
+    Governor", "Figures differ: 9 vs at least 12" (a subject that is an internal key,
+    such as an entity id or "job (dead)", is left out; ``entity_names`` maps entity ids
+    to names).
+    """
+    if d.title.strip():
+        return truncate(d.title, TITLE_CHARS)
+    subject = plain_subject(d.subject, entity_names)
+    kind = d.kind.value
+    head = TITLE_PHRASES.get(kind, "{}").format(subject) if subject else kind_label(kind)
+    values = _distinct_values(d)
+    if kind == DiscrepancyKind.NAME_SPELLING.value:
+        values = _differing_words(values)
+    shown = [truncate(v, TITLE_VALUE_CHARS) for v in values[:TITLE_VALUES]]
+    if len(values) > TITLE_VALUES:
+        shown[-1] += f" and {len(values) - TITLE_VALUES} more"
+    return truncate(f"{head}: {' vs '.join(shown)}" if shown else head, TITLE_CHARS)
+
+
+def entity_names(report: Report) -> dict[str, str]:
+    return {e.id: e.name for e in report.entities}
+
+
 def source_label(article: Article) -> str:
     """The outlet's name, or the file name when the article names no outlet.
 
@@ -200,10 +299,13 @@ def single_source_claims(report: Report) -> dict[str, list[Claim]]:
 
 AGREES = "agrees"
 DISAGREES = "disagrees"
+TELLS = "tells"
 NOT_MENTIONED = "not_mentioned"
+#: What each cell state means, in the order legends list them.
 COVERAGE_STATES: dict[str, str] = {
     AGREES: "agrees",
     DISAGREES: "disagrees",
+    TELLS: "tells it, not compared",
     NOT_MENTIONED: "does not mention",
 }
 #: Rows past this make the figure a wall; the JSON and the claims table keep them all.
@@ -216,10 +318,15 @@ class CoverageRow:
     label: str
     cells: tuple[str, ...]  # one state per source, in ``CoverageMatrix.sources`` order
     discrepancy_ids: tuple[str, ...] = ()
+    # per source, the value it differs by ("" unless the cell disagrees)
+    values: tuple[str, ...] = ()
 
     @property
     def n_sources(self) -> int:
         return sum(state != NOT_MENTIONED for state in self.cells)
+
+    def value(self, index: int) -> str:
+        return self.values[index] if index < len(self.values) else ""
 
 
 @dataclass(frozen=True)
@@ -236,33 +343,95 @@ class CoverageMatrix:
     omitted: int = 0
 
 
+def _value_key(value: str) -> str:
+    """A value as compared when counting who holds it: accents, case, spacing and the
+    quotes around it do not make two values ("José Kast" is "Jose Kast")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return " ".join(folded.casefold().split()).strip("\"'“”‘’«»()[] ")
+
+
+def differing_sides(d: Discrepancy) -> tuple[Evidence, ...]:
+    """The sides of a discrepancy that differ: those whose value fewer sources hold.
+
+    Four outlets spell a name one way and one another way: the one differs.  $85 million
+    in one outlet and $58 million in another: a tie, so both differ.  A side with no
+    value is context (the discrepancy does not say what it holds) and never differs,
+    unless no side has a value, when there is no telling and every side differs.
+    """
+    valued = [ev for ev in d.evidence if ev.value and _value_key(ev.value)]
+    if not valued:
+        return tuple(d.evidence)
+    holders: dict[str, set[str]] = {}
+    for ev in valued:
+        holders.setdefault(_value_key(ev.value or ""), set()).add(ev.file)
+    fewest = min(len(files) for files in holders.values())
+    return tuple(ev for ev in valued if len(holders[_value_key(ev.value or "")]) == fewest)
+
+
+def agreeing_claims(report: Report) -> set[str]:
+    """Claims a detector compared with another source's claim and found consistent."""
+    article_of = {c.id: c.article_id for c in report.claims}
+    agreed: set[str] = set()
+    for comparison in report.comparisons:
+        if not comparison.consistent:
+            continue
+        articles = {cid: article_of.get(cid) for cid in comparison.claim_ids}
+        for cid, article in articles.items():
+            if article is not None and any(other not in (None, article) for other in articles.values()):
+                agreed.add(cid)
+    return agreed
+
+
 def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> CoverageMatrix:
     """Rows: groups told by two or more sources and groups a discrepancy touches.
 
-    A cell *disagrees* when that source's claim in the group is evidence in a discrepancy
-    an editor has not dismissed, *agrees* when the source has a claim in the group, and
-    is *not mentioned* otherwise.  Groups a discrepancy touches come first when rows must
-    be dropped; rows are then ordered by how many sources tell them.
+    A cell *disagrees* when the source is a differing side of a discrepancy an editor has
+    not dismissed (``differing_sides``: the value fewer sources hold) and the group holds
+    that side's claim, or the source tells a group the discrepancy touches; it *agrees* when a detector compared its claim in the group with
+    another source's claim and found them consistent (``Report.comparisons``); it
+    *tells* it when the source has a claim in the group that nothing compared; and it is
+    *not mentioned* otherwise.  A source is never said to agree just for telling the
+    same story element.  Groups a discrepancy touches come first when rows must be
+    dropped; rows are then ordered by how many sources tell them.
     """
     articles = [a.id for a in report.articles]
     group_of = {cid: g.id for g in report.groups for cid in g.claim_ids}
     article_of = {c.id: c.article_id for c in report.claims}
     groups = {g.id: g for g in report.groups}
-    disagree: set[tuple[str, str]] = set()
+
+    def touched_group(d: Discrepancy, ev: Evidence) -> str | None:
+        gid = group_of.get(ev.claim_id) if ev.claim_id else None
+        if gid is None and d.group_id in groups and ev.file in groups[d.group_id].article_ids:
+            gid = d.group_id
+        return gid
+
+    def source_of(ev: Evidence) -> str:
+        return article_of.get(ev.claim_id, ev.file) if ev.claim_id else ev.file
+
+    differs: dict[tuple[str, str], list[str]] = {}  # (group, article) -> the values it differs by
     touched: dict[str, list[str]] = {}
     for d in report.discrepancies:
         if is_dismissed(d):
             continue
+        groups_touched = []
         for ev in d.evidence:
-            gid = group_of.get(ev.claim_id) if ev.claim_id else None
-            if gid is None and d.group_id in groups and ev.file in groups[d.group_id].article_ids:
-                gid = d.group_id
-            if gid is None:
-                continue
-            disagree.add((gid, article_of.get(ev.claim_id, ev.file) if ev.claim_id else ev.file))
-            ids = touched.setdefault(gid, [])
-            if d.id not in ids:
+            gid = touched_group(d, ev)
+            if gid is not None and d.id not in (ids := touched.setdefault(gid, [])):
                 ids.append(d.id)
+                groups_touched.append(gid)
+        for ev in differing_sides(d):
+            source = source_of(ev)
+            # the group of its own claim, and any other group the discrepancy touches that
+            # the source tells: there too it is the side that differs
+            own = touched_group(d, ev)
+            crossed = [own] if own else []
+            crossed += [g for g in groups_touched if g != own and source in groups[g].article_ids]
+            for gid in crossed:
+                values = differs.setdefault((gid, source), [])
+                value = " ".join((ev.value or "").split())
+                if value and value not in values:
+                    values.append(value)
+    agreed = agreeing_claims(report)
     eligible = [(i, g) for i, g in enumerate(report.groups) if not g.single_source or g.id in touched]
 
     def breadth(g: ClaimGroup) -> int:
@@ -273,11 +442,16 @@ def coverage_matrix(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> Coverage
     rows = []
     for _, g in kept:
         present = set(g.article_ids)
+        agreeing = {article_of.get(cid) for cid in g.claim_ids if cid in agreed}
         cells = tuple(
-            DISAGREES if (g.id, a) in disagree else AGREES if a in present else NOT_MENTIONED
+            DISAGREES if (g.id, a) in differs
+            else AGREES if a in agreeing
+            else TELLS if a in present
+            else NOT_MENTIONED
             for a in articles
         )
-        rows.append(CoverageRow(g.id, g.label, cells, tuple(touched.get(g.id, ()))))
+        values = tuple("; ".join(differs.get((g.id, a), ())) for a in articles)
+        rows.append(CoverageRow(g.id, g.label, cells, tuple(touched.get(g.id, ())), values))
     labels = tuple(source_label(a) for a in report.articles)
     return CoverageMatrix(tuple(articles), labels, tuple(rows), omitted=len(eligible) - len(kept))
 

@@ -33,9 +33,11 @@ from claimcheck.report.common import (
     by_kind,
     by_severity,
     by_status,
+    card_title,
     claims_per_article,
     coverage_matrix,
     descriptor_rows,
+    entity_names,
     evidence_segments,
     is_dismissed,
     kind_label,
@@ -62,6 +64,7 @@ class SideView:
     end: int
     value: str | None
     segments: list[Segment]
+    detail: str = ""  # the value in words: "about 45 million, so 44–46 million"
     show_file: bool = True  # False when the outlet's name is the file name
     show_speaker: bool = True  # False when the speaker is just the outlet
 
@@ -88,6 +91,7 @@ class CardView:
     sources: str  # JSON array of file names, for data-sources
     outlets: str  # JSON array of outlet names, for data-outlets
     sides: list[SideView]
+    title: str = ""
     kind_label: str = ""
     status: str = "open"
 
@@ -172,12 +176,14 @@ def _side(ev: Evidence, articles: dict[str, Article], claims: dict[str, Claim]) 
         end=ev.end,
         value=ev.value,
         segments=evidence_segments(ev, article, context),
+        detail=" ".join(ev.detail.split()),
         show_file=outlet != ev.file,
         show_speaker=bool(ev.speaker) and ev.speaker not in (outlet, ev.file),
     )
 
 
-def _card(rank: int, d: Discrepancy, articles: dict[str, Article], claims: dict[str, Claim]) -> CardView:
+def _card(rank: int, d: Discrepancy, articles: dict[str, Article], claims: dict[str, Claim],
+          names: dict[str, str] | None = None) -> CardView:
     files = sources_of(d.evidence)
     outlets = list(dict.fromkeys(source_label(articles[f]) if f in articles else f for f in files))
     return CardView(
@@ -187,6 +193,7 @@ def _card(rank: int, d: Discrepancy, articles: dict[str, Article], claims: dict[
         sources=json.dumps(files, ensure_ascii=False),
         outlets=json.dumps(outlets, ensure_ascii=False),
         sides=[_side(ev, articles, claims) for ev in d.evidence],
+        title=card_title(d, names),
         kind_label=kind_label(d.kind.value),
         status=d.status,
     )
@@ -221,7 +228,8 @@ def render_html(report: Report) -> str:
         for a in report.articles
     ]
     kinds = {k: n for k, n in by_kind(report).items() if n}
-    cards = [_card(i, d, articles, claims) for i, d in enumerate(report.discrepancies, start=1)]
+    names = entity_names(report)
+    cards = [_card(i, d, articles, claims, names) for i, d in enumerate(report.discrepancies, start=1)]
     dismissed = [c for c, d in zip(cards, report.discrepancies) if is_dismissed(d)]
     active = [c for c, d in zip(cards, report.discrepancies) if not is_dismissed(d)]
     matrix = coverage_matrix(report)

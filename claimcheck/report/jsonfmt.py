@@ -35,14 +35,18 @@ from claimcheck.report.common import (
     by_kind,
     by_severity,
     by_status,
+    card_title,
     claims_per_article,
     coverage_matrix,
     descriptor_rows,
+    entity_names,
     single_source_claims,
 )
 from claimcheck.report.io import ReportError
 
-SCHEMA_VERSION = "1.1"  # 1.1 added summary.by_status, articles[].single_source, coverage, descriptors
+# 1.1 added summary.by_status, articles[].single_source, coverage, descriptors; 1.2 the
+# coverage state "tells" and coverage.rows[].values, discrepancies[].title and evidence[].detail
+SCHEMA_VERSION = "1.2"
 TOOL = "claimcheck"
 
 
@@ -118,17 +122,19 @@ def claim_to_dict(claim: Claim) -> dict[str, Any]:
 def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
     return {
         "file": ev.file, "start": ev.start, "end": ev.end, "text": ev.text,
-        "speaker": ev.speaker, "value": ev.value,
+        "speaker": ev.speaker, "value": ev.value, "detail": ev.detail,
         "highlights": [[h.start, h.end] for h in ev.highlights],
         "claim_id": ev.claim_id,
     }
 
 
-def discrepancy_to_dict(d: Discrepancy) -> dict[str, Any]:
+def discrepancy_to_dict(d: Discrepancy, entity_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One discrepancy; ``title`` is the card's title (the detector's, or one built from
+    the subject, kind and values: ``common.card_title``)."""
     return {
         "id": d.id, "kind": d.kind.value, "severity": d.severity.value,
-        "score": _number(d.score), "explanation": d.explanation, "subject": d.subject,
-        "group_id": d.group_id, "status": d.status,
+        "score": _number(d.score), "title": card_title(d, entity_names), "explanation": d.explanation,
+        "subject": d.subject, "group_id": d.group_id, "status": d.status,
         "evidence": [evidence_to_dict(ev) for ev in d.evidence],
     }
 
@@ -153,12 +159,14 @@ def entity_to_dict(e: Entity) -> dict[str, Any]:
 
 
 def coverage_to_dict(matrix: CoverageMatrix) -> dict[str, Any]:
-    """Claim groups × sources; each cell "agrees", "disagrees" or "not_mentioned"."""
+    """Claim groups × sources; each cell "agrees", "disagrees", "tells" or "not_mentioned",
+    and for each cell that disagrees the value that source gives (``values``)."""
     return {
         "sources": list(matrix.sources),
         "rows": [
             {"group_id": row.group_id, "label": row.label,
              "cells": dict(zip(matrix.sources, row.cells)),
+             "values": {a: row.value(j) for j, a in enumerate(matrix.sources) if row.value(j)},
              "discrepancy_ids": list(row.discrepancy_ids)}
             for row in matrix.rows
         ],
@@ -181,6 +189,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     per_article = claims_per_article(report)
     single = single_source_claims(report)
     article_ids = [a.id for a in report.articles]
+    names = entity_names(report)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": TOOL,
@@ -198,7 +207,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "by_severity": by_severity(report),
             "by_status": by_status(report),
         },
-        "discrepancies": [discrepancy_to_dict(d) for d in report.discrepancies],
+        "discrepancies": [discrepancy_to_dict(d, names) for d in report.discrepancies],
         "groups": [group_to_dict(g) for g in report.groups],
         "claims": [claim_to_dict(c) for c in report.claims],
         "entities": [entity_to_dict(e) for e in report.entities],

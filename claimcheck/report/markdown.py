@@ -17,15 +17,19 @@ from claimcheck.models import Article, Claim, Discrepancy, Evidence, Report
 from claimcheck.report.common import (
     AGREES,
     DISAGREES,
+    TELLS,
     article_index,
     by_kind,
     by_severity,
     by_status,
+    card_title,
     claims_per_article,
     coverage_matrix,
     descriptor_rows,
+    entity_names,
     evidence_segments,
     is_dismissed,
+    kind_label,
     names_outlet,
     single_source_claims,
     source_label,
@@ -38,7 +42,8 @@ from claimcheck.report.common import (
 # "]" does nothing without its "[", so those stay readable in plain-text e-mail.
 _MD_SPECIAL = re.compile(r"([\\`*\[<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _SPACE_RUN = re.compile(r"\s+")
-COVERAGE_SYMBOLS: dict[str, str] = {AGREES: "✓", DISAGREES: "✗"}  # anything else: "·"
+COVERAGE_SYMBOLS: dict[str, str] = {AGREES: "✓", DISAGREES: "✗", TELLS: "○"}  # anything else: "·"
+COVERAGE_VALUE_CHARS = 24
 GROUP_LABEL_CHARS = 80
 
 
@@ -82,15 +87,18 @@ def _side_line(ev: Evidence, articles: dict[str, Article] | None = None,
     body = "".join(pieces).strip()
     if ev.value and not any(seg.marked for seg in segments):
         body += f" (value: **{md_escape(ev.value)}**)"
-    return f"> {who} · {where}: {body}"
+    line = f"> {who} · {where}: {body}"
+    if ev.detail.strip():
+        # the details line: the value in words, in the same quote block
+        line += f"\n>\n> ↳ {md_escape(ev.detail)}"
+    return line
 
 
 def _discrepancy_block(rank: int, d: Discrepancy, articles: dict[str, Article] | None = None,
-                       claims: dict[str, Claim] | None = None) -> list[str]:
-    subject = md_escape(d.subject) if d.subject else "(no subject)"
+                       claims: dict[str, Claim] | None = None, names: dict[str, str] | None = None) -> list[str]:
     status = "" if d.status == "open" else f" ({md_escape(d.status)})"
-    lines = [f"### {rank}. [{d.severity.value.upper()}] {d.kind.value} — {subject}{status}", "",
-             md_escape(d.explanation), ""]
+    lines = [f"### {rank}. [{d.severity.value.upper()}] {md_escape(card_title(d, names))}{status}", "",
+             f"*{kind_label(d.kind.value)}.* {md_escape(d.explanation)}", ""]
     for ev in d.evidence:
         # A blank line between sides: consecutive ">" lines would merge into one paragraph.
         lines += [_side_line(ev, articles, claims), ""]
@@ -108,19 +116,25 @@ def _sources_table(report: Report) -> list[str]:
     return lines
 
 
+def _coverage_cell(state: str, value: str) -> str:
+    symbol = COVERAGE_SYMBOLS.get(state, "·")
+    return f"{symbol} {md_escape(truncate(value, COVERAGE_VALUE_CHARS))}" if state == DISAGREES and value else symbol
+
+
 def _coverage_table(report: Report) -> list[str]:
     matrix = coverage_matrix(report)
     if not matrix.rows:
         return ["No claim is told by more than one source.", ""]
     head = " | ".join(md_escape(truncate(label, 30)) for label in matrix.labels)
     lines = [
-        "✓ tells it, ✗ tells it differently (its claim is evidence in a discrepancy), · does not mention it.",
+        "✓ agrees (compared with another source and found consistent), ✗ tells it differently "
+        "(with the value it gives), ○ tells it (not compared), · does not mention it.",
         "",
         f"| Claim group | {head} |",
         "|---|" + "|".join(":-:" for _ in matrix.labels) + "|",
     ]
     for row in matrix.rows:
-        cells = " | ".join(COVERAGE_SYMBOLS.get(state, "·") for state in row.cells)
+        cells = " | ".join(_coverage_cell(state, row.value(j)) for j, state in enumerate(row.cells))
         lines.append(f"| {md_escape(truncate(row.label, GROUP_LABEL_CHARS))} | {cells} |")
     if matrix.omitted:
         lines += ["", f"{_plural(matrix.omitted, 'more group')} told by more than one source left out."]
@@ -157,6 +171,7 @@ def _single_source_sections(report: Report) -> list[str]:
 def render_markdown(report: Report) -> str:
     articles = article_index(report)
     claims = {c.id: c for c in report.claims}
+    names = entity_names(report)
     sev = by_severity(report)
     sev_text = ", ".join(f"{n} {s}" for s, n in sev.items())
     lines = [
@@ -179,11 +194,11 @@ def render_markdown(report: Report) -> str:
     if not active:
         lines += ["No discrepancies found." if not dismissed else "None open.", ""]
     for rank, d in active:
-        lines += _discrepancy_block(rank, d, articles, claims)
+        lines += _discrepancy_block(rank, d, articles, claims, names)
     if dismissed:
         lines += [f"<details><summary>Dismissed ({len(dismissed)})</summary>", ""]
         for rank, d in dismissed:
-            lines += _discrepancy_block(rank, d, articles, claims)
+            lines += _discrepancy_block(rank, d, articles, claims, names)
         lines += ["</details>", ""]
     lines += ["## Who reports what", "", *_coverage_table(report)]
     lines += ["## How each source describes people", "", *_descriptor_table(report)]

@@ -17,6 +17,7 @@ from claimcheck.report.common import (
     COVERAGE_STATES,
     DISAGREES,
     NOT_MENTIONED,
+    TELLS,
     CoverageMatrix,
     coverage_matrix,
     truncate,
@@ -24,7 +25,7 @@ from claimcheck.report.common import (
 
 ROW_LABEL_CHARS = 64
 SOURCE_LABEL_CHARS = 26
-COLORS: dict[str, str] = {AGREES: "#2f7d6d", DISAGREES: "#c0392b", NOT_MENTIONED: "#c3c8d1"}
+COLORS: dict[str, str] = {AGREES: "#2f7d6d", DISAGREES: "#c0392b", TELLS: "#5d6675", NOT_MENTIONED: "#c3c8d1"}
 
 _LABEL_WIDTH = 430  # px for row labels; ~6.5 px a character at 12 px
 _CELL_W = 36
@@ -45,15 +46,30 @@ def _x(text: str) -> str:
 
 def _cell(state: str, cx: float, cy: float, tip: str) -> str:
     color = COLORS[state]
+    box = f'x="{cx - 10}" y="{cy - 7}" width="20" height="14" rx="3"'
     if state == AGREES:
-        shape = f'<rect x="{cx - 10}" y="{cy - 7}" width="20" height="14" rx="3" fill="{color}"/>'
+        shape = (f'<rect {box} fill="{color}"/>'
+                 f'<path d="M{cx - 5} {cy}L{cx - 1.5} {cy + 3.5}L{cx + 5} {cy - 3.5}" fill="none" '
+                 'stroke="#fff" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>')
     elif state == DISAGREES:
-        shape = (f'<rect x="{cx - 10}" y="{cy - 7}" width="20" height="14" rx="3" fill="{color}"/>'
+        shape = (f'<rect {box} fill="{color}"/>'
                  f'<path d="M{cx - 4} {cy - 4}L{cx + 4} {cy + 4}M{cx + 4} {cy - 4}L{cx - 4} {cy + 4}" '
                  'stroke="#fff" stroke-width="2" stroke-linecap="round"/>')
+    elif state == TELLS:
+        # an outline: the source tells it, and nothing says whether it agrees
+        shape = f'<rect x="{cx - 9}" y="{cy - 6}" width="18" height="12" rx="3" fill="#fff" stroke="{color}" stroke-width="1.5"/>'
     else:
         shape = f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>'
     return f'<g class="cell {state}"><title>{_x(tip)}</title>{shape}</g>'
+
+
+def _tip(source: str, state: str, value: str, label: str) -> str:
+    """A cell's tooltip: who, what the cell means, the value it differs by, the group."""
+    said = {AGREES: "agrees (compared with another source, consistent)",
+            DISAGREES: "tells it differently", TELLS: "tells it (not compared with another source)",
+            NOT_MENTIONED: "does not mention it"}[state]
+    differs = f": “{truncate(value, 80)}”" if value else ""
+    return f"{source} {said}{differs} — {truncate(label, 160)}"
 
 
 def _legend(y: float) -> list[str]:
@@ -86,8 +102,10 @@ def render_coverage_svg(matrix: CoverageMatrix, *, element_id: str = "coverage",
         f'font-family="{_FONT}" font-size="12" fill="#1d2330">',
         f'<title id="{_x(element_id)}-title">{_x(title)}</title>',
         f'<desc id="{_x(element_id)}-desc">Each row is a group of claims that say the same thing; each column '
-        'a source. A filled square: the source tells it; a square with a cross: the source tells it '
-        'differently (its claim is evidence in a discrepancy); a dot: the source does not mention it.</desc>',
+        'a source. A square with a tick: the source agrees (its claim was compared with another source\'s '
+        'and found consistent); a square with a cross: the source tells it differently (it holds the value '
+        'fewer sources give in a discrepancy); an outlined square: the source tells it and nothing compared '
+        'it; a dot: the source does not mention it.</desc>',
         *_legend(_LEGEND_H / 2),
     ]
     base = header - 8
@@ -105,8 +123,7 @@ def render_coverage_svg(matrix: CoverageMatrix, *, element_id: str = "coverage",
                    f'{_x(truncate(row.label, ROW_LABEL_CHARS))}</text>')
         for j, state in enumerate(row.cells):
             cx = _LABEL_WIDTH + _CELL_W * j + _CELL_W / 2
-            tip = f"{matrix.labels[j]} {COVERAGE_STATES[state]}: {truncate(row.label, 160)}"
-            out.append(_cell(state, cx, cy, tip))
+            out.append(_cell(state, cx, cy, _tip(matrix.labels[j], state, row.value(j), row.label)))
     if not matrix.rows:
         out.append(f'<text x="6" y="{header + _ROW_H / 2 + 4}" fill="#5d6675" font-style="italic">'
                    'No claim is told by more than one source.</text>')

@@ -18,7 +18,9 @@ from claimcheck.models import Evidence, Report
 from claimcheck.report.common import (
     COVERAGE_ROW_LIMIT,
     article_index,
+    card_title,
     coverage_matrix,
+    entity_names,
     descriptor_rows,
     multi_source_claim_ids,
     source_label,
@@ -26,11 +28,11 @@ from claimcheck.report.common import (
 from claimcheck.report.io import atomic_write_text
 from claimcheck.report.jsonfmt import evidence_to_dict
 
-SIDE_FIELDS: tuple[str, ...] = ("file", "start", "end", "text", "value", "speaker")
+SIDE_FIELDS: tuple[str, ...] = ("file", "start", "end", "text", "value", "speaker", "detail")
 DISCREPANCY_COLUMNS: tuple[str, ...] = (
     "rank", "id", "kind", "severity", "score", "subject", "explanation",
     *(f"{f}_a" for f in SIDE_FIELDS), *(f"{f}_b" for f in SIDE_FIELDS),
-    "n_sides", "other_sides", "status",
+    "n_sides", "other_sides", "status", "title",
 )
 CLAIM_COLUMNS: tuple[str, ...] = (
     "id", "article_id", "outlet", "start", "end", "speaker", "speaker_kind", "modality",
@@ -46,6 +48,7 @@ def _side(ev: Evidence | None, suffix: str) -> dict[str, object]:
 
 
 def discrepancies_frame(report: Report) -> pd.DataFrame:
+    names = entity_names(report)
     rows = []
     for rank, d in enumerate(report.discrepancies, start=1):
         sides = list(d.evidence)
@@ -57,6 +60,7 @@ def discrepancies_frame(report: Report) -> pd.DataFrame:
             "n_sides": len(sides),
             "other_sides": json.dumps([evidence_to_dict(ev) for ev in sides[2:]], ensure_ascii=False),
             "status": d.status,
+            "title": card_title(d, names),
         })
     frame = pd.DataFrame(rows, columns=list(DISCREPANCY_COLUMNS))
     # Nullable integers: a one-sided discrepancy must not turn every offset into a float.
@@ -104,7 +108,7 @@ def groups_frame(report: Report) -> pd.DataFrame:
 def coverage_frame(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> pd.DataFrame:
     """The coverage matrix: one row per claim group, one column per article id.
 
-    Cells are "agrees", "disagrees" or "not_mentioned"; see ``common.coverage_matrix``.
+    Cells are "agrees", "disagrees", "tells" or "not_mentioned"; see ``common.coverage_matrix``.
     """
     matrix = coverage_matrix(report, limit)
     rows = [{"group_id": r.group_id, "label": r.label, **dict(zip(matrix.sources, r.cells))} for r in matrix.rows]
