@@ -95,6 +95,8 @@ class Figure:
     scope: tuple[str, ...] = ()  # stated reach: "area:statewide", "span:cumulative"
     lemmas: frozenset[str] = frozenset()  # content lemmas of the figure's claim
     parts: tuple[str, ...] = ()  # the part of a contest its sentence names: "first", "runoff"
+    noun: str | None = None  # the noun it counts, is the value of, or is a share of: "goal", "fee", "vote"
+    topic: str = ""  # what it is for, as written: "for road repairs", "of the vote"
 
     @property
     def kind(self) -> tuple[str, str]:
@@ -240,7 +242,7 @@ class _Parts:
     verb: Token | None = None
 
 
-def _parts(root: Token, inside: set[int]) -> _Parts:
+def _parts(root: Token, inside: set[int], money_or_share: bool = False) -> _Parts:
     p = _Parts(root, inside)
     first = root.doc[min(inside)]
     before = root.doc[first.i - 1] if first.i > 0 else None
@@ -248,7 +250,7 @@ def _parts(root: Token, inside: set[int]) -> _Parts:
     if (before is not None and before.pos_ == "NOUN" and before.dep_ in ("compound", "nmod")
             and before.head.i == head.i and head.i not in inside):
         p.counted = before  # "a magnitude 6.7 quake": the noun before the figure is what it measures
-    elif not _is_amount_token(root) and root.pos_ in ("NOUN", "PROPN"):
+    elif not _is_amount_token(root) and root.pos_ in ("NOUN", "PROPN") and not money_or_share:
         p.counted = root  # the figure ends in its own noun: "four minutes", "12-hour"
     elif (root.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod", "det", "npadvmod")
           and head.i not in inside and head.pos_ in ("NOUN", "PROPN") and not _is_amount_token(head)):
@@ -482,6 +484,22 @@ def _qualifiers(p: _Parts) -> tuple[str, ...]:
     )
 
 
+def _topic(p: _Parts) -> str:
+    """The words that say what a figure is for or of ("$85 million for road repairs",
+    "a fee of £50m for the striker"), at most a few words, from the parse."""
+    heads = [t for t in (p.value_of, p.counted, p.base, p.root) if t is not None]
+    if p.verb is not None and p.root.dep_ in ("dobj", "attr"):
+        heads.append(p.verb)
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "on", "of") and child.i not in p.inside:
+                words = list(child.subtree)
+                if any(w.i in p.inside for w in words) or len(words) > 6:
+                    continue
+                return " ".join(w.text for w in words)
+    return ""
+
+
 def _read_one(
     claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
 ) -> Figure | None:
@@ -489,7 +507,7 @@ def _read_one(
     root = _root(tokens)
     if root is None:
         return None
-    p = _parts(root, {t.i for t in tokens})
+    p = _parts(root, {t.i for t in tokens}, q.kind in (QuantityKind.MONEY, QuantityKind.PERCENT))
     if q.kind == QuantityKind.AGE:
         measure, words = "age", ("age",)
         holders = _age_holder(q, mentions, doc.text, offset)
@@ -526,4 +544,6 @@ def _read_one(
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
         lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
         parts=contest_parts(root.sent),
+        noun=next((t.lemma_.lower() for t in (p.value_of, p.counted, p.base) if t is not None), None),
+        topic=_topic(p),
     )

@@ -92,6 +92,7 @@ class Reading(str, Enum):
     JUST_OVER = "just_over"
     OVER = "over"
     UNDER = "under"
+    STATED = "stated"  # a term as labelled ("a five-year contract"): only its own rounding
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -940,6 +941,10 @@ def _read_figure(scan: _Scan, atom: _Atom) -> None:
     elif duration := _DURATION_AFTER_RE.match(text, end, right):
         stated, factor = _DURATION_UNITS[duration.group("unit").casefold().removesuffix("s")]
         amount = _scaled(atom, factor)
+        if reading is Reading.EXACT and "-" in duration.group(0):
+            # "a five-year contract", "a 12-hour shift": a term as labelled, not a span
+            # told in round units, so it keeps the rounding of its own digits
+            reading = Reading.STATED
         _emit_amount(scan, amount, hedge_start, duration.end(), QuantityKind.DURATION, stated, reading, hedge)
     elif aged := _AGE_BEFORE_RE.search(text, scan.free_left(hedge_start), hedge_start):
         _emit_age(scan, atom, aged.start(), end, "years", reading, hedge)

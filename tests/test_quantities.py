@@ -609,7 +609,7 @@ def test_exact_decimal_figures_contain_themselves(whole, places, digits, suffix)
     ("The gap narrowed to 5 percentage points.", "5 percentage points",
      "5 percentage points, so 4.5–5.5 percentage points"),
     ("Ticket sales rose for the third time.", "third", "third"),
-    ("Chilean miners were paid CLP 400 million.", "CLP 400 million", "CLP 400 million, so 350–450 million CLP"),
+    ("Chilean miners were paid CLP 400 million.", "CLP 400 million", "CLP 400 million, so 395–405 million CLP"),
 ])
 def test_a_figure_in_words_says_what_it_was_and_the_interval_it_allows(text, surface, words):
     assert only(text, surface).in_words() == words

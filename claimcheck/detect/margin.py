@@ -24,6 +24,9 @@ from claimcheck.figures import Figure, contest_parts
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity, Span
 
 NAME = "margin"
+# how ids name the parts of a contest (kept from the first release, so stored ids stay)
+_ID_PARTS = {"first": "ordinal:1", "second": "ordinal:2", "third": "ordinal:3", "final": "ordinal:-1",
+             "runoff": "ordinal:runoff"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,7 +188,7 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
         evidence.append(ctx.claim_evidence(claim, value=cue.text, highlights=[cue.span],
                                            detail=f"“{cue.text}”: {limit}"))
     return Discrepancy(
-        id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, reading, h1, h2, *sorted(st.parts)),
+        id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, reading, h1, h2, *sorted(_ID_PARTS.get(p, p) for p in st.parts)),
         kind=DiscrepancyKind.QUALITATIVE_VS_NUMERIC,
         severity=Severity.MEDIUM,
         score=min(1.0, 0.4 + abs(st.margin - config.narrow_margin_max_points) / 20),

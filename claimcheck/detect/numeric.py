@@ -311,14 +311,28 @@ def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
     return sorted(sides, key=lambda s: (len({f.article_id for f in s}), s[0].quantity.value))
 
 
-def _measure_words(f: Figure) -> str:
+def _label(f: Figure) -> str:
+    """A figure's measure in newsroom words, for a card title: "Death toll", "Share of
+    the vote", "Fee", "Number of goals", "Age"."""
     label = _measure_labels().get(f.measure or "")
     if label:
         return label
-    words = [w for w in f.measure_words if w]
-    if words:
-        return " ".join(words[-2:]).capitalize()
+    noun = f.noun if f.noun and f.noun.isalpha() else None
+    kind = f.quantity.kind
+    if kind == QuantityKind.AGE:
+        return "Age"
+    if kind == QuantityKind.PERCENT:
+        return f"Share of the {noun}" if noun else "Percentage"
+    if kind == QuantityKind.MONEY:
+        return noun.capitalize() if noun else "Sum"
+    if kind == QuantityKind.DURATION:
+        return f"Length of the {noun}" if noun and noun not in _TIME_UNITS else "Length of time"
+    if noun:
+        return f"Number of {noun if noun.endswith('s') else noun + 's'}"
     return "Figure"
+
+
+_TIME_UNITS = frozenset("second minute hour day week month year decade century".split())
 
 
 def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | None:
@@ -364,9 +378,10 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, 
         else:
             severity, why = Severity.MEDIUM, "the intervals do not overlap, narrowly"
         holder = next((ctx.names.get(h, h) for f in shown for h in f.holders), "")
-        measure = _measure_words(shown[0])
+        measure = _label(shown[0])
         values = " vs ".join(f.quantity.text for f in shown)
-        title = f"{measure} ({holder}): {values}" if holder else f"{measure}: {values}"
+        about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
+        title = f"{measure}{about}: {values}"
         stated = "; ".join(
             f"{f.quantity.in_words()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
         )
