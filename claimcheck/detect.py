@@ -33,6 +33,7 @@ import numpy as np
 
 from claimcheck.config import Config
 from claimcheck.entities import (
+    compare_names,
     entity_spelling_variants,
     fold_name,
     offices_compatible,
@@ -54,6 +55,7 @@ from claimcheck.models import (
     Title,
     TitleTense,
 )
+from claimcheck.trace import DetectionTrace
 
 #: rowwise cosine similarity of two equally long lists of texts
 Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
@@ -602,27 +604,79 @@ def _plain_future(a: _Figure, b: _Figure) -> bool:
     )
 
 
-def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
-    """How alike two figures' frames must be for them to be compared (None: never)."""
-    if (
-        a.claim.article_id == b.claim.article_id
-        or a.quantity.overlaps(b.quantity)
-        or not _anchors_agree(a, b)
-        or not _measures_match(a, b)
-    ):
-        return None
-    threshold = config.numeric_context_similarity
+def _pair_gate(a: _Figure, b: _Figure, config: Config) -> tuple[float | None, str, str]:
+    """How alike two figures' frames must be for them to be compared, and the setting
+    that says so; or None with the gate that refuses the pair and why."""
+    if a.claim.article_id == b.claim.article_id:
+        return None, "same article", ""
+    if a.quantity.overlaps(b.quantity):
+        return None, "overlap", f"{a.quantity.describe()} and {b.quantity.describe()} overlap"
+    if not _anchors_agree(a, b):
+        return None, "anchor", f"{sorted(a.anchors) or 'none'} vs {sorted(b.anchors) or 'none'}"
+    if not _measures_match(a, b):
+        return None, "measure", (f"{a.measure or '?'} {sorted(_outcomes(a.frame))} vs "
+                                 f"{b.measure or '?'} {sorted(_outcomes(b.frame))}")
+    threshold, setting = config.numeric_context_similarity, "numeric_context_similarity"
     if a.claim.modality != b.claim.modality:
         if not _plain_future(a, b):
-            return None
-        threshold = max(threshold, config.numeric_modality_similarity)
+            return None, "modality", f"{a.claim.modality.value} vs {b.claim.modality.value}"
+        if config.numeric_modality_similarity > threshold:
+            threshold, setting = config.numeric_modality_similarity, "numeric_modality_similarity"
     if a.inferred or b.inferred:
         if a.measure != b.measure:
-            return None
-        threshold = max(threshold, config.numeric_story_similarity)
+            return None, "measure", f"story holder needs one measure: {a.measure or '?'} vs {b.measure or '?'}"
+        if config.numeric_story_similarity > threshold:
+            threshold, setting = config.numeric_story_similarity, "numeric_story_similarity"
     if a.by_noun and b.by_noun:
-        threshold = config.numeric_sum_similarity
-    return threshold
+        threshold, setting = config.numeric_sum_similarity, "numeric_sum_similarity"
+    return threshold, setting, ""
+
+
+def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
+    """How alike two figures' frames must be for them to be compared (None: never)."""
+    return _pair_gate(a, b, config)[0]
+
+
+def _figure_spans(*figures: _Figure) -> list[tuple[str, int, int]]:
+    return [(f.claim.article_id, f.quantity.start, f.quantity.end) for f in figures]
+
+
+def _trace_unblocked(story: Story, compared: Sequence[_Figure], trace: DetectionTrace) -> None:
+    """Say why figures of two articles never met in one block: a kind or unit apart, an
+    opinion, a figure of no known kind, no holder or two holders.  Only with a trace: it
+    looks at every pair of figures in the story."""
+    held: dict[tuple[str, int, int], _Figure] = {}
+    for f in compared:
+        held.setdefault((f.claim.article_id, f.quantity.start, f.quantity.end), f)
+    names = _holder_names(story)
+    entries: list[tuple[tuple[str, int, int], Quantity, Claim, _Figure | None]] = []
+    seen: set[tuple[str, int, int]] = set()
+    for claim in story.claims:
+        for q in claim.quantities:
+            key = (claim.article_id, q.start, q.end)
+            if key not in seen:
+                seen.add(key)
+                entries.append((key, q, claim, held.get(key)))
+    for i, (ka, qa, ca, fa) in enumerate(entries):
+        for kb, qb, cb, fb in entries[i + 1 :]:
+            if ka[0] == kb[0]:
+                continue
+            if (qa.kind, qa.unit) != (qb.kind, qb.unit):
+                gate = "kind"
+                detail = f"“{qa.text}” is {qa.kind.value} {qa.unit}".rstrip() + f", “{qb.text}” {qb.kind.value} {qb.unit}".rstrip()
+            elif Modality.OPINION in (ca.modality, cb.modality):
+                gate, detail = "modality", "an opinion's figures are not compared"
+            elif qa.kind == QuantityKind.OTHER:
+                gate, detail = "kind", f"“{qa.text}” and “{qb.text}” are of no known kind"
+            elif fa is None or fb is None:
+                gate = "holder"
+                detail = "; ".join(f"no holder for “{q.text}” ({k[0]})" for k, q, f in ((ka, qa, fa), (kb, qb, fb)) if f is None)
+            elif fa.holder != fb.holder:
+                gate = "holder"
+                detail = f"{names.get(fa.holder, fa.holder)} vs {names.get(fb.holder, fb.holder)}"
+            else:
+                continue  # one block: its pairs are traced by their own gates
+            trace.refuse("numeric", gate, (ka, kb), detail)
 
 
 def _gap(a: Quantity, b: Quantity) -> float:
@@ -630,29 +684,40 @@ def _gap(a: Quantity, b: Quantity) -> float:
 
 
 def detect_numeric_conflicts(
-    story: Story, similarity: Similarity, config: Config
+    story: Story, similarity: Similarity, config: Config, trace: DetectionTrace | None = None
 ) -> list[Discrepancy]:
-    """Figures for the same holder and measure whose intervals do not overlap."""
-    blocks: dict[tuple[str, str, str], list[_Figure]] = defaultdict(list)
-    for f in compared_figures(story):
-        blocks[(f.holder, f.quantity.kind.value, f.quantity.unit)].append(f)
+    """Figures for the same holder and measure whose intervals do not overlap.
 
-    candidates: list[tuple[_Figure, _Figure, float]] = []
+    With a ``trace``, every pair of figures from two articles that is let go is recorded
+    with the gate that refused it."""
+    compared = compared_figures(story)
+    blocks: dict[tuple[str, str, str], list[_Figure]] = defaultdict(list)
+    for f in compared:
+        blocks[(f.holder, f.quantity.kind.value, f.quantity.unit)].append(f)
+    if trace is not None:
+        _trace_unblocked(story, compared, trace)
+
+    candidates: list[tuple[_Figure, _Figure, float, str]] = []
     for figures in blocks.values():
         for i, a in enumerate(figures):
             for b in figures[i + 1 :]:
-                threshold = _pair_threshold(a, b, config)
+                threshold, setting, detail = _pair_gate(a, b, config)
                 if threshold is not None:
-                    candidates.append((a, b, threshold))
+                    candidates.append((a, b, threshold, setting))
+                elif trace is not None and setting != "same article":
+                    trace.refuse("numeric", setting, _figure_spans(a, b), detail)
     if not candidates:
         return []
     # the words around the figures must say the same thing (only now: it costs a model call)
-    sims = similarity([a.frame for a, _, _ in candidates], [b.frame for _, b, _ in candidates])
+    sims = similarity([a.frame for a, _, _, _ in candidates], [b.frame for _, b, _, _ in candidates])
     conflicts: dict[tuple[str, str, str, str], list[tuple[_Figure, _Figure, float]]] = defaultdict(list)
-    for (a, b, threshold), sim in zip(candidates, sims, strict=True):
+    for (a, b, threshold, setting), sim in zip(candidates, sims, strict=True):
         if sim >= threshold:
             key = (a.holder, a.quantity.kind.value, a.quantity.unit, a.measure or b.measure or "")
             conflicts[key].append((a, b, float(sim)))
+        elif trace is not None:
+            trace.refuse("numeric", "wording", _figure_spans(a, b),
+                         f"frames {float(sim):.2f} < {setting} {threshold:g}: “{a.frame}” / “{b.frame}”")
 
     out = []
     names = _holder_names(story)
@@ -661,6 +726,13 @@ def detect_numeric_conflicts(
         for a, b, _ in pairs:
             for f in (a, b):
                 sides.setdefault(f.claim.article_id, f)
+        if trace is not None:  # one figure per article stands for it in the evidence
+            for a, b, _ in pairs:
+                dropped = [f for f in (a, b) if sides[f.claim.article_id] is not f]
+                if dropped:
+                    trace.refuse("numeric", "evidence", _figure_spans(a, b),
+                                 "; ".join(f"“{f.quantity.text}” ({f.claim.article_id}) is shown by "
+                                           f"“{sides[f.claim.article_id].quantity.text}”" for f in dropped))
         figures = sorted(sides.values(), key=lambda f: f.quantity.value)
         worst = max(pairs, key=lambda p: _gap(p[0].quantity, p[1].quantity))
         qa, qb = worst[0].quantity, worst[1].quantity
@@ -769,8 +841,15 @@ def _standings(story: Story) -> list[_Standing]:
     return out
 
 
+def _margin_spans(claim: Claim, match: re.Match[str], st: _Standing) -> list[tuple[str, int, int]]:
+    """The margin word and the two shares it is weighed against."""
+    at = claim.start + match.start()
+    return [(claim.article_id, at, at + len(match.group(0))),
+            *((st.claim.article_id, q.start, q.end) for _, q in st.shares[:2])]
+
+
 def detect_margin_conflicts(
-    story: Story, similarity: Similarity, config: Config
+    story: Story, similarity: Similarity, config: Config, trace: DetectionTrace | None = None
 ) -> list[Discrepancy]:
     """A margin word in one outlet against the figures another gives for that contest."""
     standings = _standings(story)
@@ -788,12 +867,17 @@ def detect_margin_conflicts(
             people = {m.entity_id for m in claim.entities if m.entity_id}
             anchors = event_anchors(story.sentence_text(claim))
             for st in standings:
-                if (
-                    st.claim.article_id != claim.article_id
-                    and people & {h for h, _ in st.shares}
-                    and anchors == st.anchors
-                ):
+                if st.claim.article_id == claim.article_id:
+                    continue
+                if people & {h for h, _ in st.shares} and anchors == st.anchors:
                     pairs.append((claim, reading, match, st))
+                elif trace is not None:
+                    gate, detail = (
+                        ("anchor", f"{sorted(anchors) or 'none'} vs {sorted(st.anchors) or 'none'}")
+                        if people & {h for h, _ in st.shares}
+                        else ("holder", f"“{match.group(0)}” names none of the figures' holders")
+                    )
+                    trace.refuse("margin", gate, _margin_spans(claim, match, st), detail)
             break
     if not pairs:
         return []
@@ -803,6 +887,9 @@ def detect_margin_conflicts(
     standing_of: dict[int, _Standing] = {}
     for (claim, reading, match, st), sim in zip(pairs, sims, strict=True):
         if sim < config.margin_claim_similarity:
+            if trace is not None:
+                trace.refuse("margin", "wording", _margin_spans(claim, match, st),
+                             f"claims {float(sim):.2f} < margin_claim_similarity {config.margin_claim_similarity:g}")
             continue
         gap = st.margin
         if (reading == "narrow" and gap > config.narrow_margin_max_points) or (
@@ -810,6 +897,9 @@ def detect_margin_conflicts(
         ):
             found[(id(st), reading)].append((claim, match))
             standing_of[id(st)] = st
+        elif trace is not None:
+            trace.refuse("margin", "margin", _margin_spans(claim, match, st),
+                         f"a gap of {gap:.3g} points fits “{match.group(0)}”")
 
     names = {e.id: e.name for e in story.entities}
     out = []
@@ -869,8 +959,13 @@ _MAJORITY_RE = re.compile(
 _NEGATION_RE = re.compile(r"\b(?:not|no|neither|nor|never|failed|fails|short of|without|lacks?)\b", re.IGNORECASE)
 
 
+def _majority_spans(claim: Claim, match: re.Match[str], f: _Figure) -> list[tuple[str, int, int]]:
+    at = claim.start + match.start()
+    return [(claim.article_id, at, at + len(match.group(0))), *_figure_spans(f)]
+
+
 def detect_majority_conflicts(
-    story: Story, similarity: Similarity, config: Config
+    story: Story, similarity: Similarity, config: Config, trace: DetectionTrace | None = None
 ) -> list[Discrepancy]:
     """"Won a majority" in one outlet against a share under half in another."""
     shares: dict[str, list[_Figure]] = defaultdict(list)
@@ -890,6 +985,13 @@ def detect_majority_conflicts(
         for f in shares.get(holder, ()) if holder else ():
             if f.claim.article_id != claim.article_id and f.anchors == anchors and f.quantity.high < 50:
                 pairs.append((claim, match, f))
+            elif trace is not None and f.claim.article_id != claim.article_id:
+                gate, detail = (
+                    ("anchor", f"{sorted(anchors) or 'none'} vs {sorted(f.anchors) or 'none'}")
+                    if f.anchors != anchors
+                    else ("share", f"{f.quantity.describe()} can be more than half")
+                )
+                trace.refuse("majority", gate, _majority_spans(claim, match, f), detail)
     if not pairs:
         return []
     sims = similarity([c.text for c, _, _ in pairs], [f.claim.text for _, _, f in pairs])
@@ -898,6 +1000,9 @@ def detect_majority_conflicts(
     for (claim, match, f), sim in zip(pairs, sims, strict=True):
         if sim >= config.margin_claim_similarity:
             found.setdefault((f.holder, f.claim.article_id), (claim, match, f))
+        elif trace is not None:
+            trace.refuse("majority", "wording", _majority_spans(claim, match, f),
+                         f"claims {float(sim):.2f} < margin_claim_similarity {config.margin_claim_similarity:g}")
     out = []
     for (holder, _), (claim, match, f) in found.items():
         name = names.get(holder, holder)
@@ -931,9 +1036,33 @@ def _from_two_outlets(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(x != y for x in a for y in b)
 
 
-def detect_title_conflicts(story: Story, config: Config) -> list[Discrepancy]:
+def _trace_titles(story: Story, trace: DetectionTrace) -> None:
+    """Titles of one person in two outlets that are not weighed as two offices: one is
+    not a current office, or the two can be held at once."""
+    titled: dict[str, list[tuple[str, EntityMention, Title]]] = defaultdict(list)
+    for article_id, mentions in story.mentions.items():
+        for m in mentions:
+            if m.label == "PERSON" and m.entity_id:
+                titled[m.entity_id] += [(article_id, m, t) for t in m.titles]
+    for uses in titled.values():
+        for (aa, ma, ta), (ab, mb, tb) in combinations(uses, 2):
+            if aa == ab or ta.head == tb.head:
+                continue
+            spans = [(aa, min(ta.start, ma.start), max(ta.end, ma.end)),
+                     (ab, min(tb.start, mb.start), max(tb.end, mb.end))]
+            plain = [t for t in (ta, tb) if not (t.is_office and t.tense == TitleTense.CURRENT)]
+            if plain:
+                trace.refuse("title", "not a current office", spans, "; ".join(
+                    f"“{t.text}” is {t.tense.value if t.is_office else 'not an office'}" for t in plain))
+            elif offices_compatible(ta.head, tb.head):
+                trace.refuse("title", "compatible", spans, f"“{ta.head}” and “{tb.head}” can be held at once")
+
+
+def detect_title_conflicts(story: Story, config: Config, trace: DetectionTrace | None = None) -> list[Discrepancy]:
     """One person given two offices, both current, by different outlets."""
     claims_by_article = story.claims_by_article
+    if trace is not None:
+        _trace_titles(story, trace)
     # person -> office head -> first (article, mention, title) per article
     offices: dict[str, dict[str, dict[str, tuple[EntityMention, Title]]]] = defaultdict(
         lambda: defaultdict(dict)
@@ -1023,11 +1152,28 @@ def _spelling_discrepancy(
     )
 
 
+def _use_spans(*sides: Mapping[str, EntityMention]) -> list[tuple[str, int, int]]:
+    return [(aid, m.start, m.end) for side in sides for aid, m in sorted(side.items())]
+
+
+def _trace_not_variants(
+    uses: Mapping[str, Mapping[str, EntityMention]], variants: Sequence[tuple[str, str]],
+    token_similarity: float, trace: DetectionTrace,
+) -> None:
+    """Two written forms of one person's name that are not read as a slip (accents, an
+    added or dropped name, a short form)."""
+    told = {frozenset((fold_name(a), fold_name(b))) for a, b in variants}
+    for (a, uses_a), (b, uses_b) in combinations(sorted(uses.items()), 2):
+        if frozenset((a, b)) not in told and set(uses_a) != set(uses_b):
+            relation = compare_names(a, b, token_similarity=token_similarity).value.replace("_", " ")
+            trace.refuse("spelling", "variant", _use_spans(uses_a, uses_b), f"“{a}” / “{b}”: {relation}")
+
+
 def _differing_words(a: str, b: str) -> set[frozenset[str]]:
     return {frozenset(p) for p in zip(fold_name(a).split(), fold_name(b).split()) if p[0] != p[1]}
 
 
-def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
+def detect_spelling_variants(story: Story, config: Config, trace: DetectionTrace | None = None) -> list[Discrepancy]:
     """One person, two spellings (accents and an added surname do not count); and one
     organisation written two ways by different outlets when the difference is a slip of
     a letter (see ``organisation_spelling_variant``)."""
@@ -1043,10 +1189,16 @@ def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
     for entity in story.entities:
         if entity.label != "PERSON":
             continue
-        for a, b in entity_spelling_variants(entity, config.name_token_similarity):
+        variants = entity_spelling_variants(entity, config.name_token_similarity)
+        if trace is not None:
+            _trace_not_variants(first_use[entity.id], variants, config.name_token_similarity, trace)
+        for a, b in variants:
             uses = first_use[entity.id]
             uses_a, uses_b = uses.get(fold_name(a), {}), uses.get(fold_name(b), {})
             if not uses_a or not uses_b or set(uses_a) == set(uses_b):
+                if trace is not None and uses_a and uses_b:
+                    trace.refuse("spelling", "same sources", _use_spans(uses_a, uses_b),
+                                 f"“{a}” and “{b}” are both used by {', '.join(sorted(uses_a))}")
                 continue
             key = (entity.id, *sorted((fold_name(a), fold_name(b))))
             found = _spelling_discrepancy(story, key, entity.name, "person", a, uses_a, b, uses_b)
@@ -1060,11 +1212,17 @@ def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
     for x, y in combinations(orgs, 2):
         if not organisation_spelling_variant(x.name, y.name, max_edits=config.org_spelling_max_edits):
             continue
-        if _differing_words(x.name, y.name) <= person_slips:
-            continue  # a person's misspelt name inside a longer span ("Club for Ana Ruis"): told already
         uses_x = {aid: m for spelling in first_use[x.id].values() for aid, m in spelling.items()}
         uses_y = {aid: m for spelling in first_use[y.id].values() for aid, m in spelling.items()}
+        if _differing_words(x.name, y.name) <= person_slips:
+            if trace is not None and uses_x and uses_y:
+                trace.refuse("spelling", "person slip", _use_spans(uses_x, uses_y),
+                             f"“{x.name}” / “{y.name}” differ only where a person's name was told")
+            continue  # a person's misspelt name inside a longer span ("Club for Ana Ruis"): told already
         if not uses_x or not uses_y or set(uses_x) & set(uses_y):
+            if trace is not None and uses_x and uses_y:
+                trace.refuse("spelling", "same sources", _use_spans(uses_x, uses_y),
+                             f"“{x.name}” and “{y.name}” are both used by {', '.join(sorted(set(uses_x) & set(uses_y)))}")
             continue
         subject = x.name if len(uses_x) >= len(uses_y) else y.name
         key = tuple(sorted((x.id, y.id)))
@@ -1077,14 +1235,17 @@ def detect_spelling_variants(story: Story, config: Config) -> list[Discrepancy]:
 # --------------------------------------------------------------------------- all together
 
 
-def find_discrepancies(story: Story, similarity: Similarity, config: Config | None = None) -> list[Discrepancy]:
-    """Run every detector; most severe first, then by score."""
+def find_discrepancies(
+    story: Story, similarity: Similarity, config: Config | None = None, trace: DetectionTrace | None = None
+) -> list[Discrepancy]:
+    """Run every detector; most severe first, then by score.  A ``trace`` collects what
+    each detector weighed and let go (``claimcheck eval --explain``); None costs nothing."""
     config = config or Config()
     found = [
-        *detect_numeric_conflicts(story, similarity, config),
-        *detect_margin_conflicts(story, similarity, config),
-        *detect_majority_conflicts(story, similarity, config),
-        *detect_title_conflicts(story, config),
-        *detect_spelling_variants(story, config),
+        *detect_numeric_conflicts(story, similarity, config, trace),
+        *detect_margin_conflicts(story, similarity, config, trace),
+        *detect_majority_conflicts(story, similarity, config, trace),
+        *detect_title_conflicts(story, config, trace),
+        *detect_spelling_variants(story, config, trace),
     ]
     return sorted(found, key=lambda d: (-d.severity.rank, -d.score, d.kind.value, d.id))
