@@ -610,7 +610,9 @@ def _pair_gate(a: _Figure, b: _Figure, config: Config) -> tuple[float | None, st
     if a.claim.article_id == b.claim.article_id:
         return None, "same article", ""
     if a.quantity.overlaps(b.quantity):
-        return None, "overlap", f"{a.quantity.describe()} and {b.quantity.describe()} overlap"
+        # the same figure twice is agreement; different figures whose hedges meet are not
+        gate = "agree" if a.quantity.value == b.quantity.value else "overlap"
+        return None, gate, f"{a.quantity.describe()} and {b.quantity.describe()} overlap"
     if not _anchors_agree(a, b):
         return None, "anchor", f"{sorted(a.anchors) or 'none'} vs {sorted(b.anchors) or 'none'}"
     if not _measures_match(a, b):
@@ -665,7 +667,7 @@ def _trace_unblocked(story: Story, compared: Sequence[_Figure], trace: Detection
                 gate = "kind"
                 detail = f"“{qa.text}” is {qa.kind.value} {qa.unit}".rstrip() + f", “{qb.text}” {qb.kind.value} {qb.unit}".rstrip()
             elif Modality.OPINION in (ca.modality, cb.modality):
-                gate, detail = "modality", "an opinion's figures are not compared"
+                gate, detail = "opinion", "an opinion's figures are not compared"
             elif qa.kind == QuantityKind.OTHER:
                 gate, detail = "kind", f"“{qa.text}” and “{qb.text}” are of no known kind"
             elif fa is None or fb is None:
