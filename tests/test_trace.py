@@ -85,6 +85,17 @@ def test_overlapping_intervals_are_refused_and_shown_as_intervals():
     assert refusal.gate == "overlap" and "[57, 59]" in refusal.detail
 
 
+def test_the_same_value_twice_is_refused_as_agreement_not_as_a_hedge_overlap():
+    b = ruiz_figures(
+        "Ana Ruiz secured 58.3% of the vote.", ("58.3%", 58.3, 58.25, 58.35),
+        "Ana Ruiz won 58.3% of the vote.", ("58.3%", 58.3, 58.25, 58.35),
+    )
+    trace = DetectionTrace()
+    detect_numeric_conflicts(b.build(), same, CONFIG, trace)
+    [refusal] = trace.between(side(b, "a.txt", "58.3%"), side(b, "b.txt", "58.3%"))
+    assert refusal.gate == "agree"
+
+
 def test_figures_of_different_kinds_are_refused_by_the_kind_gate():
     b = StoryBuilder()
     b.person("p:ruiz", "Ana Ruiz")
