@@ -1,4 +1,4 @@
-"""Score a discrepancy report against gold annotations (shared/eval/README.md).
+"""Score a discrepancy report against gold annotations (format and rules: seeds/README.md).
 
 A gold file names, by exact quotes, the real disagreements between a story's articles
 (``hard``: must be found; ``soft``: fine to show) and pairs that only look like
@@ -6,7 +6,7 @@ disagreements (``consistent``).  Quotes are located in each article's original t
 comparing with runs of white space folded to one space, so each becomes a character
 range ``[start, end)``.
 
-Rules, as the README states them:
+Rules, as seeds/README.md states them:
 
 * a predicted evidence span *touches* a gold span when both are in the same file and
   their ranges overlap by at least ``min_overlap`` (5) characters;
@@ -144,7 +144,7 @@ def _read_article(path: Path, gold_path: str) -> str:
 
 def _require(mapping: Any, key: str, where: str, gold_path: str, kind: type = str) -> Any:
     if not isinstance(mapping, Mapping) or key not in mapping or mapping[key] is None:
-        raise GoldFileError(f"{where} has no `{key}`", path=gold_path, hint="see shared/eval/README.md for the format")
+        raise GoldFileError(f"{where} has no `{key}`", path=gold_path, hint="seeds/README.md gives the format")
     value = mapping[key]
     if not isinstance(value, kind):
         raise GoldFileError(f"{where}: `{key}` should be a {kind.__name__}", path=gold_path)
@@ -206,7 +206,7 @@ def load_gold(path: str | os.PathLike[str], articles_dir: str | os.PathLike[str]
         raise GoldFileError(f"is not valid YAML: {exc}", path=gold_path) from exc
     if not isinstance(raw, Mapping):
         raise GoldFileError("is not a gold file (expected a mapping with story, articles, discrepancies)",
-                            path=gold_path, hint="see shared/eval/README.md for the format")
+                            path=gold_path, hint="seeds/README.md gives the format")
     folder = Path(articles_dir) if articles_dir is not None else Path(path).parent
     if folder.is_file():
         folder = folder.parent
