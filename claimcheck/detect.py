@@ -604,34 +604,49 @@ def _plain_future(a: _Figure, b: _Figure) -> bool:
     )
 
 
-def _pair_gate(a: _Figure, b: _Figure, config: Config) -> tuple[float | None, str, str]:
+def _pair_gate(a: _Figure, b: _Figure, config: Config) -> tuple[float | None, str]:
     """How alike two figures' frames must be for them to be compared, and the setting
-    that says so; or None with the gate that refuses the pair and why."""
+    that says so; or None and the gate that refuses the pair (``_refusal_detail`` says
+    why, only when a trace asks)."""
     if a.claim.article_id == b.claim.article_id:
-        return None, "same article", ""
+        return None, "same article"
     if a.quantity.overlaps(b.quantity):
         # the same figure twice is agreement; different figures whose hedges meet are not
-        gate = "agree" if a.quantity.value == b.quantity.value else "overlap"
-        return None, gate, f"{a.quantity.describe()} and {b.quantity.describe()} overlap"
+        return None, "agree" if a.quantity.value == b.quantity.value else "overlap"
     if not _anchors_agree(a, b):
-        return None, "anchor", f"{sorted(a.anchors) or 'none'} vs {sorted(b.anchors) or 'none'}"
+        return None, "anchor"
     if not _measures_match(a, b):
-        return None, "measure", (f"{a.measure or '?'} {sorted(_outcomes(a.frame))} vs "
-                                 f"{b.measure or '?'} {sorted(_outcomes(b.frame))}")
+        return None, "measure"
     threshold, setting = config.numeric_context_similarity, "numeric_context_similarity"
     if a.claim.modality != b.claim.modality:
         if not _plain_future(a, b):
-            return None, "modality", f"{a.claim.modality.value} vs {b.claim.modality.value}"
+            return None, "modality"
         if config.numeric_modality_similarity > threshold:
             threshold, setting = config.numeric_modality_similarity, "numeric_modality_similarity"
     if a.inferred or b.inferred:
         if a.measure != b.measure:
-            return None, "measure", f"story holder needs one measure: {a.measure or '?'} vs {b.measure or '?'}"
+            return None, "measure"
         if config.numeric_story_similarity > threshold:
             threshold, setting = config.numeric_story_similarity, "numeric_story_similarity"
     if a.by_noun and b.by_noun:
         threshold, setting = config.numeric_sum_similarity, "numeric_sum_similarity"
-    return threshold, setting, ""
+    return threshold, setting
+
+
+def _refusal_detail(gate: str, a: _Figure, b: _Figure) -> str:
+    """The values a numeric gate compared, in words, for a trace."""
+    if gate in ("agree", "overlap"):
+        return f"{a.quantity.describe()} and {b.quantity.describe()} overlap"
+    if gate == "anchor":
+        return f"{sorted(a.anchors) or 'none'} vs {sorted(b.anchors) or 'none'}"
+    if gate == "modality":
+        return f"{a.claim.modality.value} vs {b.claim.modality.value}"
+    if gate == "measure" and _measures_match(a, b):
+        return f"a story's figure needs one measure: {a.measure or '?'} vs {b.measure or '?'}"
+    if gate == "measure":
+        return (f"{a.measure or '?'} {sorted(_outcomes(a.frame))} vs "
+                f"{b.measure or '?'} {sorted(_outcomes(b.frame))}")
+    return ""
 
 
 def _pair_threshold(a: _Figure, b: _Figure, config: Config) -> float | None:
@@ -703,11 +718,11 @@ def detect_numeric_conflicts(
     for figures in blocks.values():
         for i, a in enumerate(figures):
             for b in figures[i + 1 :]:
-                threshold, setting, detail = _pair_gate(a, b, config)
+                threshold, setting = _pair_gate(a, b, config)
                 if threshold is not None:
                     candidates.append((a, b, threshold, setting))
                 elif trace is not None and setting != "same article":
-                    trace.refuse("numeric", setting, _figure_spans(a, b), detail)
+                    trace.refuse("numeric", setting, _figure_spans(a, b), _refusal_detail(setting, a, b))
     if not candidates:
         return []
     # the words around the figures must say the same thing (only now: it costs a model call)
