@@ -552,7 +552,7 @@ class SuiteEval:
                          "prediction_ids": list(r.prediction_ids)}
                         for r in s.result.item_results
                     ],
-                    "false_alarms": [
+                    "false_alarm_items": [
                         {"item": item_id, "prediction": p.id, "summary": p.summary,
                          "evidence": [asdict(e) for e in p.evidence]}
                         for item_id, p in s.result.false_alarms

@@ -104,6 +104,9 @@ def test_the_cli_prints_one_table_and_writes_the_same_figures_as_json(stories, t
     total = data["total"]
     assert (total["hard_total"], total["soft_total"], total["consistent_total"]) == (hard, soft, consistent)
     assert total["hard_hit"] == sum(s["hard_hit"] for s in data["stories"])
+    for story in data["stories"]:  # the count, and the items behind it
+        assert story["false_alarms"] == len({a["item"] for a in story["false_alarm_items"]})
+        assert story["consistent_total"] == sum(i["level"] == "consistent" for i in story["items"])
     assert total["report_size"] == sum(s["report_size"] for s in data["stories"])
     ferry = data["stories"][0]
     assert {i["id"]: i["hit"] for i in ferry["items"]}["cause"] is False
