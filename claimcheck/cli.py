@@ -171,12 +171,14 @@ def evaluate_cmd(
     # the single-story form lists every gold item; many stories make one table
     typer.echo(format_eval(suite.stories[0].result) if gold is not None else format_suite(suite))
     if json_path is not None:
+        from claimcheck.errors import ReportError
+
         try:
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(suite.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            typer.echo(f"error: cannot write {json_path}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2) from exc
+            _fail(ReportError(f"cannot be written: {exc.strerror or exc}", path=str(json_path),
+                              hint="choose another --json path"))
         typer.echo(f"wrote {json_path}")
 
 

@@ -157,11 +157,28 @@ def test_the_single_story_form_lists_unflagged_look_alikes_as_correct():
     assert "miss consistent" not in result.output
 
 
+def test_the_single_story_form_explains_its_misses_too():
+    folder = FIXTURES / "brisa_ferry"
+    result = runner.invoke(app, ["eval", str(folder), "--gold", str(folder / "gold.yaml"), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "MISSED brisa_ferry / cause (other)" in result.output
+    assert "lost at: " in result.output and "gold items:" in result.output
+
+
+def test_an_unwritable_json_path_is_an_error_naming_it(stories, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(stories), "--story", "plant_closure", "--json", str(blocker / "out.json")])
+    assert result.exit_code == 2 and "out.json" in result.output
+
+
 def test_report_and_story_options_need_their_own_form(stories):
     folder = FIXTURES / "plant_closure"
     assert runner.invoke(app, ["eval", str(stories), "--report", str(folder / "report.json")]).exit_code == 2
     assert runner.invoke(app, ["eval", str(folder), "--gold", str(folder / "gold.yaml"),
                                "--story", "plant_closure"]).exit_code == 2
+    assert runner.invoke(app, ["eval", str(folder), "--gold", str(folder / "gold.yaml"),
+                               "--report", str(folder / "report.json"), "--explain"]).exit_code == 2
 
 
 # --------------------------------------------------------------------------- the real-news dev set
