@@ -118,16 +118,14 @@ def evaluate_cmd(
     inputs: Annotated[Path, typer.Argument(help="A folder of story folders, each with a gold.yaml naming the articles beside it; or, with --gold, the folder of one story's articles.")],
     gold: Annotated[Optional[Path], typer.Option("--gold", "-g", help="Gold annotations for the articles in INPUTS (YAML; seeds/README.md gives the format). Without it, INPUTS is a folder of stories.")] = None,
     report_json: Annotated[Optional[Path], typer.Option("--report", help="Score this report.json instead of running the check (with --gold only).")] = None,
-    stories: Annotated[Optional[list[str]], typer.Option("--story", "-s", help="Run only this story folder of INPUTS (repeatable).")] = None,
+    stories: Annotated[Optional[list[str]], typer.Option("--story", "-s", metavar="NAME", help="Run only this story folder of INPUTS (repeatable).")] = None,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures, every gold item and any explanations to this JSON file.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="For each missed hard item, say what the pipeline did with its spans and the stage that lost it; show each false alarm with its evidence.")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Score runs against gold annotations: hard recall, soft hits, false alarms, report size.
 
-    `claimcheck eval STORIES/` runs every story folder in one process and prints one table
-    (per story, per kind, total); `claimcheck eval ARTICLES/ --gold GOLD.yaml` scores one story
-    and lists each gold item.
+    On a folder of story folders, runs every story in one process and prints one table (per story, per kind, total). With --gold, scores one story and lists each gold item.
     """
     from claimcheck.evaluate import (
         SuiteEval,
