@@ -28,6 +28,7 @@ from claimcheck.models import (
 from claimcheck.batch import BatchResult, run_batch
 from claimcheck.pipeline import analyse, check
 from claimcheck.store import Store
+from claimcheck.trace import DetectionTrace
 
 __version__ = "0.1.0"
 
@@ -35,5 +36,5 @@ __all__ = [
     "Article", "Claim", "ClaimGroup", "ClaimcheckError", "Config", "Discrepancy",
     "DiscrepancyKind", "Entity", "EntityMention", "Evidence", "HedgeWidths", "Modality",
     "Quantity", "QuantityKind", "Report", "Severity", "Span", "Speaker", "analyse", "check",
-    "BatchResult", "Store", "run_batch",
+    "BatchResult", "DetectionTrace", "Store", "run_batch",
 ]

@@ -115,30 +115,69 @@ def claims(
 
 @app.command("eval")
 def evaluate_cmd(
-    inputs: Annotated[Path, typer.Argument(help="The folder of articles the gold file describes.")],
-    gold: Annotated[Path, typer.Option("--gold", "-g", help="Gold annotations (YAML, see the README).")],
-    report_json: Annotated[Optional[Path], typer.Option("--report", help="Score this report.json instead of running the check.")] = None,
+    inputs: Annotated[Path, typer.Argument(help="A folder of story folders, each with a gold.yaml naming the articles beside it; or, with --gold, the folder of one story's articles.")],
+    gold: Annotated[Optional[Path], typer.Option("--gold", "-g", help="Gold annotations for the articles in INPUTS (YAML; seeds/README.md gives the format). Without it, INPUTS is a folder of stories.")] = None,
+    report_json: Annotated[Optional[Path], typer.Option("--report", help="Score this report.json instead of running the check (with --gold only).")] = None,
+    stories: Annotated[Optional[list[str]], typer.Option("--story", "-s", metavar="NAME", help="Run only this story folder of INPUTS (repeatable).")] = None,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures, every gold item and any explanations to this JSON file.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="For each missed hard item, say what the pipeline did with its spans and the stage that lost it; show each false alarm with its evidence.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Score a run against gold annotations: hard recall, false alarms, report size."""
-    from claimcheck.evaluate import evaluate, format_eval, load_gold
+    """Score runs against gold annotations: hard recall, soft hits, false alarms, report size.
 
+    On a folder of story folders, runs every story in one process and prints one table (per story, per kind, total). With --gold, scores one story and lists each gold item.
+    """
+    from claimcheck.evaluate import (
+        SuiteEval,
+        StoryEval,
+        evaluate,
+        evaluate_stories,
+        evaluate_story,
+        format_eval,
+        format_suite,
+        load_gold,
+    )
+    from claimcheck.explain import format_explanations
+
+    if gold is None and report_json is not None:
+        raise typer.BadParameter("--report scores one story: give its gold file with --gold", param_hint="--report")
+    if gold is not None and stories:
+        raise typer.BadParameter("--story picks stories of a folder of stories; drop --gold", param_hint="--story")
+    if report_json is not None and explain:
+        raise typer.BadParameter("--explain needs a run to trace; drop --report", param_hint="--explain")
     try:
-        gold_data = load_gold(gold, articles_dir=inputs)
-        if report_json is not None:
+        cfg = _config(config)
+        if gold is None:
+            suite = evaluate_stories(inputs, cfg, names=stories or (), explain=explain)
+        elif report_json is not None:
             from claimcheck.report.jsonfmt import load_report_json
 
-            predictions = load_report_json(report_json)["discrepancies"]
+            gold_data = load_gold(gold, articles_dir=inputs)
+            result = evaluate(load_report_json(report_json)["discrepancies"], gold_data)
+            folder = inputs if inputs.is_dir() else inputs.parent
+            suite = SuiteEval(root=str(folder), stories=[StoryEval(name=folder.name, folder=str(folder), result=result)])
         else:
-            from claimcheck.pipeline import check as run_check
-
-            files = [str(inputs / name) for name in gold_data.articles] if inputs.is_dir() else [str(inputs)]
-            predictions = run_check(files, _config(config)).discrepancies
-        result = evaluate(predictions, gold_data)
+            story = evaluate_story(gold, inputs, cfg, explain=explain)
+            suite = SuiteEval(root=story.folder, stories=[story])
     except ClaimcheckError as exc:
         _fail(exc)
         return
-    typer.echo(format_eval(result))
+    if explain:
+        typer.echo(format_explanations([e for s in suite.stories for e in s.explanations],
+                                       [a for s in suite.stories for a in s.false_alarms]))
+        typer.echo("")
+    # the single-story form lists every gold item; many stories make one table
+    typer.echo(format_eval(suite.stories[0].result) if gold is not None else format_suite(suite))
+    if json_path is not None:
+        from claimcheck.errors import ReportError
+
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(suite.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(ReportError(f"cannot be written: {exc.strerror or exc}", path=str(json_path),
+                              hint="choose another --json path"))
+        typer.echo(f"wrote {json_path}")
 
 
 @app.command("config")

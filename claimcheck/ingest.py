@@ -722,7 +722,8 @@ def read_article_file(path: PathInput, config: Config | None = None) -> list[Art
 
 
 def _folder_files(folder: Path, config: Config, recursive: bool) -> list[Path]:
-    """Article files in ``folder``, sorted by name; hidden files and other suffixes skipped."""
+    """Article files in ``folder``, sorted by name; hidden files, other suffixes and a
+    folder's README (notes about the articles, like seeds/README.md) skipped."""
     suffixes = tuple(s.lower() for s in config.article_suffixes)
     candidates = folder.rglob("*") if recursive else folder.iterdir()
     files = [
@@ -730,6 +731,7 @@ def _folder_files(folder: Path, config: Config, recursive: bool) -> list[Path]:
         if p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and p.suffix.lower() in suffixes
+        and p.stem.lower() != "readme"
     ]
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 

@@ -43,6 +43,7 @@ from claimcheck.models import (
 )
 from claimcheck.nlp import parse_articles, parse_processes
 from claimcheck.quantities import parse_quantities
+from claimcheck.trace import DetectionTrace
 
 ArticleInput = str | os.PathLike[str] | Article
 
@@ -92,26 +93,38 @@ def _subject_entity(claim: Claim, by_variant: dict[str, str]) -> str | None:
     return by_variant.get(subject)
 
 
-def check(articles: ArticleInput | Iterable[ArticleInput], config: Config | None = None) -> Report:
+def check(
+    articles: ArticleInput | Iterable[ArticleInput],
+    config: Config | None = None,
+    *,
+    trace: DetectionTrace | None = None,
+) -> Report:
     """Read articles (paths, folders or ``Article`` objects) about one story and report
-    where they disagree."""
+    where they disagree.  A ``trace`` collects what detection weighed and refused
+    (``claimcheck eval --explain``)."""
     config = config or Config()
     if isinstance(articles, (str, os.PathLike, Article)):
         articles = [articles]
     timer = _Timer()
     with timer.stage("ingest"):
         loaded = load_articles(list(articles), config)
-    report = analyse(loaded.articles, config, timer=timer)
+    report = analyse(loaded.articles, config, timer=timer, trace=trace)
     report.problems = [str(p) for p in loaded.problems]
     report.notes = list(loaded.notes)
     return report
 
 
-def analyse(articles: Sequence[Article], config: Config | None = None, *, timer: _Timer | None = None) -> Report:
+def analyse(
+    articles: Sequence[Article],
+    config: Config | None = None,
+    *,
+    timer: _Timer | None = None,
+    trace: DetectionTrace | None = None,
+) -> Report:
     """Run every stage after ingest on one story's articles."""
     config = config or Config()
     timer = timer or _Timer()
-    return _finish(_extract(articles, config, timer), config, timer)
+    return _finish(_extract(articles, config, timer), config, timer, trace)
 
 
 def analyse_many(
@@ -268,7 +281,9 @@ def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Ext
     return _Extracted(articles=articles, claims=claims, entities=list(entities), mentions=linked, figures=figures)
 
 
-def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
+def _finish(
+    extracted: _Extracted, config: Config, timer: _Timer, trace: DetectionTrace | None = None
+) -> Report:
     """Embed the claims, group them across sources, find the discrepancies."""
     articles, claims, entities = extracted.articles, extracted.claims, extracted.entities
     with timer.stage("embed"):
@@ -290,6 +305,7 @@ def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
             docs={a.id: d for a, d in zip(articles, docs, strict=True)},
             embed=embedder.encode,
             config=config,
+            trace=trace,
         )
         discrepancies = _with_groups(find_discrepancies(ctx), groups)
 

@@ -78,6 +78,7 @@ def test_folder_loads_article_files_sorted_by_name_with_file_names_as_ids(tmp_pa
     write(tmp_path, "a_first.txt", GOOD)
     write(tmp_path, "c_third.txt", "A third, different account of the harbour figures.\n")
     write(tmp_path, ".hidden.txt", "A hidden draft that must be ignored.\n")
+    write(tmp_path, "README.md", "# Notes on these articles, not an article.\n")
     write(tmp_path, "gold.yaml", "story: harbour\n")
     write(tmp_path, "notes.csv", "a,b\n")
     write(tmp_path, "sub/d_nested.txt", "Nested files are not read by default.\n")

@@ -113,7 +113,8 @@ def _standings(ctx: StoryContext) -> list[_Standing]:
     return out
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.QUALITATIVE_VS_NUMERIC], label="Words against figures")
+@register_detector(NAME, kinds=[DiscrepancyKind.QUALITATIVE_VS_NUMERIC], label="Words against figures",
+                   gates=("part", "wording", "fits"))
 def detect_margin_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """A margin word in one outlet against the shares another gives for that contest."""
     standings = _standings(ctx)

@@ -209,7 +209,10 @@ def _spans(*figures: Figure, ctx: StoryContext) -> list[tuple[str, int, int]]:
     return out
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures")
+@register_detector(
+    NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures",
+    gates=("kind", "modality", "measure", "holder", "time", "part", "scope", "period", "wording", "echo"),
+)
 def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """Two sources give one slot figures whose intervals do not overlap."""
     figures = [
