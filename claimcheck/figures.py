@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from claimcheck.data import load_data
+from claimcheck.entities import fold_name
 from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +70,9 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _NOT_QUALIFIERS = frozenset("another further other additional more some many several such same few".split())
 # Between a name and its figure in a list or an appositive: "AfD 152", "AfD — 151", "Ruiz, 20", "AfD (152)".
 _LIST_GAP = re.compile(r"[\s,:;—–(-]*")
-_MAX_TIME_ARCS = 3  # a year or weekday this close to a figure in the parse dates it
+_MAX_TIME_ARCS = 3
+# Between a figure and its restatement in another unit: "72 km (45 miles)", "£116m ($156m)".
+_CONVERSION_GAP = re.compile(r"\s*(?:[A-Za-z]{1,12}\.?)?\s*\(\s*")  # a year or weekday this close to a figure in the parse dates it
 
 
 @dataclass(frozen=True)
@@ -167,13 +170,14 @@ def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[
     offsets, and their mentions carry linked entity ids).
     """
     out: list[Figure] = []
+    ordered = sorted({(q.start, q.end): q for c in claims for q in c.quantities}.values(), key=lambda q: q.start)
+    conversions = {
+        (q.start, q.end) for before, q in zip(ordered, ordered[1:]) if _is_conversion(before, q, doc.text, offset)
+    }
     for claim in claims:
         mentions = sorted((m for m in claim.entities if m.entity_id), key=lambda m: m.start)
-        previous: Quantity | None = None
         for index, q in enumerate(claim.quantities):
-            converted = previous is not None and _is_conversion(previous, q, doc.text, offset)
-            previous = q
-            if q.kind in _SCENE_KINDS or converted:
+            if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions:
                 continue
             figure = _read_one(claim, index, q, doc, offset, mentions)
             if figure is None:
@@ -192,7 +196,7 @@ def _is_conversion(previous: Quantity, q: Quantity, text: str, offset: int) -> b
     """A figure restated in another unit right after it: "72 km (45 miles)", "£116m
     ($156m)".  The conversion's rounding is not the source's figure."""
     gap = text[previous.end - offset : q.start - offset]
-    return 0 < len(gap) <= 4 and gap.strip().startswith("(") and gap.strip() in ("(", "( ")
+    return _CONVERSION_GAP.fullmatch(gap) is not None
 
 
 def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
@@ -384,37 +388,63 @@ def _holder_tokens(p: _Parts) -> list[Token]:
 
 
 def _entities_at(tokens: Iterable[Token], mentions: Sequence[EntityMention], offset: int) -> list[str]:
+    """The linked entities at some tokens; a proper noun no mention covers (the small
+    tagger misses many names) is kept by its folded name, "name:<folded>"."""
     found: list[str] = []
     for t in tokens:
         # the token, or the words compounded into it ("Kerr County" -> County)
         parts = [t, *(c for c in t.children if c.dep_ in ("compound", "flat"))]
+        linked = False
         for part in parts:
             start = part.idx + offset
             for m in mentions:
-                if m.start <= start < m.end and m.entity_id not in found:
-                    found.append(m.entity_id)
+                if m.start <= start < m.end:
+                    linked = True
+                    if m.entity_id not in found:
+                        found.append(m.entity_id)
+        if not linked and t.pos_ == "PROPN":
+            words = sorted((c for c in parts if c.pos_ == "PROPN"), key=lambda c: c.i)
+            key = f"name:{fold_name(' '.join(w.text for w in words))}"
+            if key != "name:" and key not in found:
+                found.append(key)
     return found
 
 
-def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> str | None:
+def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset: int) -> str | None:
     """The name a figure directly follows in a list or an appositive: "AfD 152",
-    "AfD — 151", "Goncalves, 20", "AfD (152)"."""
+    "AfD — 151", "Goncalves, 20", "AfD (152)".  A name the tagger did not mark is read
+    from the parse: the proper nouns just before the figure ("name:<folded>")."""
+    text = doc.text
     for m in reversed(mentions):
         if m.end <= q.start:
             gap = text[m.end - offset : q.start - offset]
-            return m.entity_id if len(gap) <= 4 and _LIST_GAP.fullmatch(gap) else None
-    return None
+            if len(gap) <= 4 and _LIST_GAP.fullmatch(gap):
+                return m.entity_id
+            break
+    first = _tokens(doc, q.start - offset, q.end - offset)
+    if not first:
+        return None
+    k = first[0].i - 1
+    while k >= 0 and doc[k].is_punct and doc[k].text in ",:;—–-(" and first[0].i - k <= 2:
+        k -= 1
+    words = []
+    while k >= 0 and doc[k].pos_ == "PROPN" and len(words) < 4:
+        words.insert(0, doc[k].text)
+        k -= 1
+    if not words or not _LIST_GAP.fullmatch(text[doc[k + len(words)].idx + len(doc[k + len(words)].text) : q.start - offset]):
+        return None
+    return f"name:{fold_name(' '.join(words))}"
 
 
-def _age_holder(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> tuple[str, ...]:
+def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset: int) -> tuple[str, ...]:
     """Whose age: the name it follows ("Ana Ruiz, 20,") or the name the "20-year-old"
     phrase leads to ("the 20-year-old student Ana Ruiz")."""
-    named = _adjacent_name(q, mentions, text, offset)
+    named = _adjacent_name(q, mentions, doc, offset)
     if named:
         return (named,)
     for m in mentions:
         if m.start >= q.end and m.start - q.end <= 40:
-            between = text[q.end - offset : m.start - offset]
+            between = doc.text[q.end - offset : m.start - offset]
             return () if any(ch in between for ch in ",;.()") else (m.entity_id,)
     return ()
 
@@ -510,14 +540,14 @@ def _read_one(
     p = _parts(root, {t.i for t in tokens}, q.kind in (QuantityKind.MONEY, QuantityKind.PERCENT))
     if q.kind == QuantityKind.AGE:
         measure, words = "age", ("age",)
-        holders = _age_holder(q, mentions, doc.text, offset)
+        holders = _age_holder(q, mentions, doc, offset)
     else:
         measure, words = _measure(p)
         if measure is None and q.measure and p.counted is None and p.base is None:
             word = q.measure.split()[-1].lower()  # a noun after it that the parse did not attach
             if not is_generic_count_noun(word.rstrip("s")):
                 measure = measure_class(word) or word
-        adjacent = _adjacent_name(q, mentions, doc.text, offset)
+        adjacent = _adjacent_name(q, mentions, doc, offset)
         holders = (adjacent,) if adjacent else tuple(_entities_at(_holder_tokens(p), mentions, offset))
     years, days = _times(claim, q, p, doc, offset)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from claimcheck.data import load_data
 from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
+from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, contest_parts
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity, Span
 
@@ -66,6 +67,24 @@ def margin_cue(ctx: StoryContext, claim: Claim) -> _Cue | None:
 def sentence_parts(ctx: StoryContext, claim: Claim) -> frozenset[str]:
     """Which part of a multi-part contest a claim's sentence is about."""
     return frozenset(contest_parts(ctx.tokens(claim.article_id, claim.sentence.start, claim.sentence.end)))
+
+
+def _names_in(ctx: StoryContext, claim: Claim) -> set[str]:
+    """Who a claim names: its linked mentions, and proper nouns of its parse no mention
+    covers (as "name:<folded>" keys, the way figure holders are kept)."""
+    names = {m.entity_id for m in claim.entities if m.entity_id}
+    covered = [(m.start, m.end) for m in claim.entities]
+    offset = ctx.articles[claim.article_id].body_start
+    for span in claim.spans:
+        run: list[str] = []
+        for t in [*ctx.tokens(claim.article_id, span.start, span.end), None]:
+            if t is not None and t.pos_ == "PROPN" and not any(a <= t.idx + offset < b for a, b in covered):
+                run.append(t.text)
+                continue
+            if run:
+                names.add(f"name:{fold_name(' '.join(run))}")
+                run = []
+    return names
 
 
 @dataclass(frozen=True)
@@ -128,10 +147,12 @@ def detect_margin_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         cue = margin_cue(ctx, claim)
         if cue is None:
             continue
-        people = {m.entity_id for m in claim.entities if m.entity_id}
+        people = _names_in(ctx, claim)
         parts = sentence_parts(ctx, claim)
         for st in standings:
-            if st.claim.article_id == claim.article_id or not people & {h for h, _ in st.shares}:
+            if st.claim.article_id == claim.article_id or not any(
+                ctx.same_holder(p, h) for p in people for h, _ in st.shares
+            ):
                 continue
             if parts != st.parts:
                 ctx.refuse(NAME, "part", [(claim.article_id, claim.start, claim.end),
@@ -168,7 +189,7 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
     for claim, cue in worded:
         seen.setdefault(claim.article_id, (claim, cue))
     (h1, q1), (h2, q2) = st.shares[0], st.shares[1]
-    n1, n2 = ctx.names.get(h1, h1), ctx.names.get(h2, h2)
+    n1, n2 = (ctx.holder_name(h).title() if h.startswith("name:") else ctx.holder_name(h) for h in (h1, h2))
     low, high = st.margin_bounds
     words = sorted({c.text.lower() for _, c in seen.values()})
     limit = (

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -74,12 +75,13 @@ class _Slots:
 
     story_year: int | None
     multi: frozenset[tuple[str, tuple[str, str]]]  # (measure, kind) given twice in one article
+    same_holder: Callable[[str, str], bool] = operator.eq
 
 
-def _holders(a: Figure, b: Figure) -> str:
+def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
     if not a.holders or not b.holders:
         return "none"
-    return "same" if set(a.holders) & set(b.holders) else "different"
+    return "same" if any(slots.same_holder(x, y) for x in a.holders for y in b.holders) else "different"
 
 
 def _measures(a: Figure, b: Figure) -> str:
@@ -113,7 +115,7 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
         return "modality"
     if _measures(a, b) == "different":
         return "measure"
-    if _holders(a, b) == "different":
+    if _holders(a, b, slots) == "different":
         return "holder"
     if a.years and b.years and not set(a.years) & set(b.years):
         return "time"
@@ -135,11 +137,11 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
 def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
     cfg = ctx.config
     if _measures(a, b) == "same":
-        t = cfg.numeric_slot_similarity if _holders(a, b) == "same" else cfg.numeric_measure_similarity
+        t = cfg.numeric_slot_similarity if _holders(a, b, slots) == "same" else cfg.numeric_measure_similarity
         if (a.measure, a.kind) in slots.multi:
             t = max(t, cfg.numeric_multi_similarity)
     else:
-        t = cfg.numeric_holder_similarity if _holders(a, b) == "same" else cfg.numeric_context_similarity
+        t = cfg.numeric_holder_similarity if _holders(a, b, slots) == "same" else cfg.numeric_context_similarity
     if _qualified_apart(a, b):
         t += cfg.numeric_qualifier_penalty
     return t
@@ -149,14 +151,15 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
     by_article: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_article[f.article_id].append(f)
+    date = ctx.story_date
+    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder)
     multi = set()
     for fs in by_article.values():
         for x, y in itertools.combinations(fs, 2):
-            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y) != "different"
+            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y, slots) != "different"
                     and not intervals_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
-    date = ctx.story_date
-    return _Slots(date.year if date else None, frozenset(multi))
+    return replace(slots, multi=frozenset(multi))
 
 
 def _candidate_pairs(figures: Sequence[Figure], vectors: np.ndarray) -> list[tuple[int, int, float]]:
@@ -380,7 +383,8 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, 
             severity, why = Severity.HIGH, "the intervals do not overlap"
         else:
             severity, why = Severity.MEDIUM, "the intervals do not overlap, narrowly"
-        holder = next((ctx.names.get(h, h) for f in shown for h in f.holders), "")
+        holder = next((ctx.holder_name(h).title() if h.startswith("name:") else ctx.holder_name(h)
+                       for f in shown for h in f.holders), "")
         measure = _label(shown[0])
         values = " vs ".join(f.quantity.text for f in shown)
         about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
