@@ -80,9 +80,12 @@ class Config:
     # told apart (claimcheck.detect.numeric) and their claims, figure masked, are at least
     # this similar.  Chosen on the real-news development set (../shared/eval/stories, 15
     # stories): the pairs that gold calls one figure, against every other pair of figures.
-    # Same measure and same holder ("62 goals" for one player): the slot says it already.
-    numeric_slot_similarity: float = 0.2
-    # same measure, holder named on one side or neither
+    # Same measure and same holder ("62 goals" for one player, one victim's age): the slot
+    # says it already, the gates decide
+    numeric_slot_similarity: float = 0.0
+    # same measure of a measures.yaml class (a death toll, a crowd size), no common owner
+    numeric_class_similarity: float = 0.25
+    # same measure named by any other word, no common owner
     numeric_measure_similarity: float = 0.35
     # a measure one article gives two values of (months, counts of charges): the measure
     # alone does not make the slot, the wording must

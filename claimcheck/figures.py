@@ -86,7 +86,7 @@ class Figure:
     measure: str | None  # class key or lemma: "dead", "goal", "turnout", "fee"
     measure_words: tuple[str, ...]  # lemmas of the counted phrase, for the report's words
     predicate: str | None  # lemma of the verb the figure hangs from
-    holders: tuple[str, ...]  # entity ids the figure is attached to
+    holders: tuple[str, ...]  # entity ids (or "name:<folded>") whose figure it is
     years: tuple[int, ...]  # years attached to the figure
     days: tuple[str, ...]  # weekdays and dates attached to the figure
     speaker: str | None  # the named source that gives the figure, if not the outlet
@@ -98,6 +98,8 @@ class Figure:
     scope: tuple[str, ...] = ()  # stated reach: "area:statewide", "span:cumulative"
     lemmas: frozenset[str] = frozenset()  # content lemmas of the figure's claim
     parts: tuple[str, ...] = ()  # the part of a contest its sentence names: "first", "runoff"
+    participants: tuple[str, ...] = ()  # others its clause names (agents, places): never keep apart
+    change: bool = False  # a change, not a level: "+4.4%", "up 3 points", "fell by 5%"
     noun: str | None = None  # the noun it counts, is the value of, or is a share of: "goal", "fee", "vote"
     topic: str = ""  # what it is for, as written: "for road repairs", "of the vote"
 
@@ -148,6 +150,16 @@ def contest_parts(tokens: Iterable[Token]) -> tuple[str, ...]:
     return tuple(sorted(parts))
 
 
+@functools.lru_cache(maxsize=1)
+def _having_verbs() -> frozenset[str]:
+    return frozenset(str(w) for w in load_data("measures.yaml")["having_verbs"]["words"])
+
+
+@functools.lru_cache(maxsize=1)
+def _amount_nouns() -> frozenset[str]:
+    return frozenset(str(w) for w in load_data("measures.yaml")["amount_nouns"]["words"])
+
+
 def measure_class(lemma: str | None) -> str | None:
     """The measures.yaml class of a lemma, if it has one."""
     if not lemma:
@@ -174,10 +186,16 @@ def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[
     conversions = {
         (q.start, q.end) for before, q in zip(ordered, ordered[1:]) if _is_conversion(before, q, doc.text, offset)
     }
+    # a figure stated once is read once, in the tightest claim that holds it (claims of
+    # one sentence may share words: a shared subject, a list's frame)
+    home: dict[tuple[int, int], str] = {}
+    for claim in sorted(claims, key=lambda c: (sum(len(s) for s in c.spans), c.start)):
+        for q in claim.quantities:
+            home.setdefault((q.start, q.end), claim.id)
     for claim in claims:
         mentions = sorted((m for m in claim.entities if m.entity_id), key=lambda m: m.start)
         for index, q in enumerate(claim.quantities):
-            if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions:
+            if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions or home[(q.start, q.end)] != claim.id:
                 continue
             figure = _read_one(claim, index, q, doc, offset, mentions)
             if figure is None:
@@ -222,7 +240,13 @@ def _is_amount_token(t: Token) -> bool:
 
 
 def _is_name(t: Token) -> bool:
-    return t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+    """A name, whatever the tagger says: a proper noun, an entity, or a word written with
+    capitals inside it ("AfD", "SPD", "McLaren")."""
+    return (
+        t.pos_ == "PROPN"
+        or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+        or (t.is_alpha and any(ch.isupper() for ch in t.text[1:]))
+    )
 
 
 def _of_object(t: Token) -> Token | None:
@@ -320,6 +344,10 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     """
     if p.value_of is not None:
         lemma = p.value_of.lemma_.lower()
+        of = _of_object(p.value_of) if lemma in _amount_nouns() else None
+        if of is not None:  # "the proportion of votes was 28.6%", "the number of injured rose to 329"
+            inner = of.lemma_.lower()
+            return measure_class(inner) or inner, (lemma, inner)
         return measure_class(lemma) or lemma, (lemma,)
     words: list[str] = []
     candidates: list[str] = []
@@ -365,26 +393,42 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     return None, tuple(words)
 
 
-def _holder_tokens(p: _Parts) -> list[Token]:
-    """Tokens that say whose figure it is: names compounded with or possessing the counted
-    noun, the subject and object of its verb, objects of for/of/in/at next to it."""
-    out: list[Token] = []
+def _holder_tokens(p: _Parts) -> tuple[list[Token], list[Token]]:
+    """Tokens that say whose figure it is, and tokens of others taking part.
+
+    The owner: a name compounded with or possessing the counted noun ("Nike's 12%",
+    "the AfD's seats"), the object of "of"/"for" next to it ("the fee for Ana Ruiz"), the
+    subject of a verb that gives its subject the figure ("Nike declined 12.1%", "Ruiz
+    won 54%", "the striker scored 62 goals").  Others taking part: the subject and
+    object of any other verb ("Newcastle accepted a £130m bid"), places and bodies in
+    "in", "at", "by", "on" phrases.  Only owners keep two figures apart; a participant
+    in common only makes them more alike.
+    """
+    owners: list[Token] = []
+    others: list[Token] = []
     anchors = [t for t in (p.counted, p.value_of, p.root) if t is not None]
     for a in anchors:
         for child in a.children:
             if child.i in p.inside:
                 continue
             if child.dep_ in ("compound", "poss", "nmod") and child.pos_ in ("PROPN", "NOUN", "PRON"):
-                out.append(child)
-            if child.dep_ == "prep" and child.lower_ in ("for", "of", "in", "at", "by", "on"):
-                out.extend(g for g in child.children if g.dep_ == "pobj")
+                owners.append(child)
+            if child.dep_ == "prep" and child.lower_ in ("for", "of"):
+                owners.extend(g for g in child.children if g.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in ("in", "at", "by", "on"):
+                others.extend(g for g in child.children if g.dep_ == "pobj")
     if p.verb is not None:
+        having = p.verb.lemma_.lower() in _having_verbs()
         for child in p.verb.children:
-            if (child.dep_ in _SUBJECT_DEPS or child.dep_ == "dobj") and not any(child.i == a.i for a in anchors):
-                out.append(child)
-            if child.dep_ == "prep" and child.lower_ in ("in", "for", "at", "of"):
-                out.extend(g for g in child.children if g.dep_ == "pobj")
-    return out
+            if any(child.i == a.i for a in anchors):
+                continue
+            if child.dep_ in _SUBJECT_DEPS:
+                (owners if having else others).append(child)
+            elif child.dep_ == "dobj":
+                others.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("in", "for", "at", "of"):
+                others.extend(g for g in child.children if g.dep_ == "pobj")
+    return owners, others
 
 
 def _entities_at(tokens: Iterable[Token], mentions: Sequence[EntityMention], offset: int) -> list[str]:
@@ -442,10 +486,20 @@ def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset
     named = _adjacent_name(q, mentions, doc, offset)
     if named:
         return (named,)
+    tokens = _tokens(doc, q.start - offset, q.end - offset)
+    root = _root(tokens)
+    if root is None:
+        return ()
+    # "the 21-year-old victim Kaylee Goncalves": the phrase the age modifies holds the
+    # name, as its head or in apposition or compound with it
+    head = root.head
+    near = {head.i, *(c.i for c in head.children if c.dep_ in ("appos", "compound", "flat"))}
+    if head.head.i != head.i and head.dep_ in ("appos", "compound"):
+        near.add(head.head.i)
     for m in mentions:
-        if m.start >= q.end and m.start - q.end <= 40:
-            between = doc.text[q.end - offset : m.start - offset]
-            return () if any(ch in between for ch in ",;.()") else (m.entity_id,)
+        covered = {t.i for t in _tokens(doc, m.start - offset, m.end - offset)}
+        if m.start >= q.end and covered & near:
+            return (m.entity_id,)
     return ()
 
 
@@ -514,6 +568,39 @@ def _qualifiers(p: _Parts) -> tuple[str, ...]:
     )
 
 
+# Dependents that open a clause of their own: the figure's clause stops at them.
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl", "xcomp"})
+
+
+def _clause_context(p: _Parts) -> str:
+    """The figure's own clause with the figure masked: its verb and what hangs from it,
+    less the clauses of their own that hang from it ("Turnout in the election reached N",
+    not the whole sentence around it).  What the embedding of a figure compares."""
+    head = p.verb or p.root
+    keep: set[int] = set()
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        keep.add(t.i)
+        for c in t.children:
+            if c.dep_ in _CLAUSE_DEPS and c.pos_ in ("VERB", "AUX") and not any(x.i in p.inside for x in c.subtree):
+                continue
+            stack.append(c)
+    keep |= p.inside
+    words: list[str] = []
+    masked = False
+    for t in p.root.doc[min(keep) : max(keep) + 1]:
+        if t.i not in keep or t.is_space:
+            continue
+        if t.i in p.inside:
+            if not masked:
+                words.append(MASK)
+                masked = True
+            continue
+        words.append(t.text)
+    return " ".join(words)
+
+
 def _topic(p: _Parts) -> str:
     """The words that say what a figure is for or of ("$85 million for road repairs",
     "a fee of £50m for the striker"), at most a few words, from the parse."""
@@ -530,6 +617,24 @@ def _topic(p: _Parts) -> str:
     return ""
 
 
+def _is_change(q: Quantity, p: _Parts, text: str, offset: int) -> bool:
+    """A figure that states a change rather than a level: signed ("+4.4%", "-2.1 points"),
+    "up/down 3 points", "by 5%" after a verb of moving, or "compared to/with" after it."""
+    before = text[max(0, q.start - offset - 2) : q.start - offset].strip()
+    if before.endswith(("+", "−", "–")) or (before.endswith("-") and not before[:-1].strip()[-1:].isalnum()):
+        return True
+    head = p.root.head
+    if head.lower_ == "by" and head.head.lemma_.lower() in _MOVED | _CHANGE_VERBS:
+        return True
+    if any(c.lower_ in ("up", "down") and c.dep_ == "advmod" for c in p.root.children):
+        return True
+    after = text[q.end - offset : q.end - offset + 20].lower()
+    return after.lstrip(" )").startswith(("compared to", "compared with", "from a year", "year-on-year"))
+
+
+_CHANGE_VERBS = frozenset("fall drop decline sink shed lose gain add slip slide tumble plunge".split())
+
+
 def _read_one(
     claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
 ) -> Figure | None:
@@ -538,6 +643,7 @@ def _read_one(
     if root is None:
         return None
     p = _parts(root, {t.i for t in tokens}, q.kind in (QuantityKind.MONEY, QuantityKind.PERCENT))
+    participants: tuple[str, ...] = ()
     if q.kind == QuantityKind.AGE:
         measure, words = "age", ("age",)
         holders = _age_holder(q, mentions, doc, offset)
@@ -548,7 +654,9 @@ def _read_one(
             if not is_generic_count_noun(word.rstrip("s")):
                 measure = measure_class(word) or word
         adjacent = _adjacent_name(q, mentions, doc, offset)
-        holders = (adjacent,) if adjacent else tuple(_entities_at(_holder_tokens(p), mentions, offset))
+        owner_tokens, other_tokens = _holder_tokens(p)
+        holders = (adjacent,) if adjacent else tuple(_entities_at(owner_tokens, mentions, offset))
+        participants = tuple(e for e in _entities_at(other_tokens, mentions, offset) if e not in holders)
     years, days = _times(claim, q, p, doc, offset)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
@@ -562,18 +670,20 @@ def _read_one(
         measure_words=words,
         predicate=p.verb.lemma_.lower() if p.verb is not None else None,
         holders=holders,
+        participants=participants,
         years=years,
         days=days,
         speaker=_speaker(claim, sentence),
         modality=claim.modality,
         successive=_moved(p),
-        context=claim.text.replace(q.text, MASK, 1) if q.text in claim.text else claim.text,
+        context=_clause_context(p) or claim.text,
         qualifiers=_qualifiers(p),
         periods=tuple(sorted({f"{o.value:g} {o.unit}" for o in claim.quantities
                               if o is not q and o.kind == QuantityKind.DURATION})),
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
         lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
         parts=contest_parts(root.sent),
+        change=_is_change(q, p, doc.text, offset),
         noun=next((t.lemma_.lower() for t in (p.value_of, p.counted, p.base) if t is not None), None),
         topic=_topic(p),
     )

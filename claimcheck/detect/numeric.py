@@ -41,7 +41,7 @@ from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
-from claimcheck.figures import Figure
+from claimcheck.figures import Figure, measure_class
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -79,14 +79,28 @@ class _Slots:
 
 
 def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
-    if not a.holders or not b.holders:
-        return "none"
-    return "same" if any(slots.same_holder(x, y) for x in a.holders for y in b.holders) else "different"
+    """"same" when the figures share an owner (or one's owner takes part in the other's
+    clause), "different" when both have owners and none is shared, else "none"."""
+    same = slots.same_holder
+    if any(same(x, y) for x in a.holders for y in b.holders):
+        return "same"
+    if a.holders and b.holders:
+        return "different"
+    if any(same(x, y) for x in a.holders for y in b.participants) or any(
+        same(x, y) for x in b.holders for y in a.participants
+    ):
+        return "same"
+    return "none"
 
 
 def _measures(a: Figure, b: Figure) -> str:
+    """"same", "different", or "none" when either side names no measure.  Sums of money
+    are named by many nouns for one thing (a fee, a bid, a deal, a package), so two
+    nouns of money never keep them apart on their own: they count as "none"."""
     if a.measure and b.measure:
-        return "same" if a.measure == b.measure else "different"
+        if a.measure == b.measure:
+            return "same"
+        return "none" if a.quantity.kind == QuantityKind.MONEY else "different"
     return "none"
 
 
@@ -115,6 +129,8 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
         return "modality"
     if _measures(a, b) == "different":
         return "measure"
+    if a.change != b.change:
+        return "change"  # "+4.4 points" is a change, "28.6%" a level
     if _holders(a, b, slots) == "different":
         return "holder"
     if a.years and b.years and not set(a.years) & set(b.years):
@@ -137,7 +153,12 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
 def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
     cfg = ctx.config
     if _measures(a, b) == "same":
-        t = cfg.numeric_slot_similarity if _holders(a, b, slots) == "same" else cfg.numeric_measure_similarity
+        if _holders(a, b, slots) == "same":
+            t = cfg.numeric_slot_similarity
+        elif measure_class(a.measure) is not None:
+            t = cfg.numeric_class_similarity  # a death toll, a crowd size: the class says much
+        else:
+            t = cfg.numeric_measure_similarity
         if (a.measure, a.kind) in slots.multi:
             t = max(t, cfg.numeric_multi_similarity)
     else:
@@ -198,6 +219,8 @@ def _states_value(ctx: StoryContext, article: Sequence[Figure], mine: Figure, ot
             continue
         if _measures(mine, other) == "same" and _measures(f, other) != "same":
             continue
+        if _holders(mine, other, slots) == "same" and _holders(f, other, slots) != "same":
+            continue  # another person's 21 is not this person's age told again
         sim = sims.get((f.id, other.id), sims.get((other.id, f.id), 1.0))
         if sim >= _threshold(f, other, slots, ctx) - ctx.config.numeric_qualifier_penalty:
             return True
@@ -214,7 +237,7 @@ def _spans(*figures: Figure, ctx: StoryContext) -> list[tuple[str, int, int]]:
 
 @register_detector(
     NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures",
-    gates=("kind", "modality", "measure", "holder", "time", "part", "scope", "period", "wording", "echo"),
+    gates=("kind", "modality", "measure", "change", "holder", "time", "part", "scope", "period", "wording", "echo"),
 )
 def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """Two sources give one slot figures whose intervals do not overlap."""
@@ -233,6 +256,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         by_article[f.article_id].append(f)
 
     conflicts: list[tuple[Figure, Figure, float]] = []
+    meet: dict[frozenset[str], float] = {}  # pairs whose slots are one, whatever their values
     for i, j, sim in pairs:
         a, b = figures[i], figures[j]
         apart = not intervals_overlap(a.quantity, b.quantity)
@@ -243,6 +267,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                 gate = "wording"
                 detail = f"context similarity {sim:.2f} < {threshold:.2f}"
             else:
+                meet[frozenset((a.id, b.id))] = sim
                 ctx.compared(NAME, (a.claim_id, b.claim_id), consistent=not apart)
         else:
             detail = _gate_detail(gate, a, b)
@@ -257,7 +282,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                            f"{a.quantity.text!r} vs {b.quantity.text!r}: {detail}")
             continue
         conflicts.append((a, b, sim))
-    return _discrepancies(ctx, conflicts)
+    return _discrepancies(ctx, _slot_clusters(figures, conflicts, meet))
 
 
 def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
@@ -273,6 +298,8 @@ def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
         return f"reach {a.scope or '-'} / {b.scope or '-'}"
     if gate == "period":
         return f"spans {a.periods} / {b.periods}"
+    if gate == "change":
+        return "a change against a level"
     if gate == "part":
         return f"parts of the contest {a.parts or '-'} / {b.parts or '-'}"
     if gate == "modality":
@@ -283,23 +310,56 @@ def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
 # --------------------------------------------------------------------------- reporting
 
 
-def _components(conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[list[tuple[Figure, Figure, float]]]:
-    parent: dict[str, str] = {}
+def _slot_clusters(
+    figures: Sequence[Figure], conflicts: Sequence[tuple[Figure, Figure, float]], meet: dict[frozenset[str], float]
+) -> list[list[tuple[Figure, Figure, float]]]:
+    """One cluster of figures per slot that two sources disagree on.
 
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
+    Each disagreement, closest first, seeds a cluster that takes in every other figure
+    meeting *all* its members (one figure an article): complete linkage, so a chain of
+    look-alikes ("Goncalves, 20" meets "21" meets "the 30-year-old") never makes one
+    slot of two.  A figure belongs to one cluster; a disagreement one of whose figures
+    is told already adds nothing.
+    """
+    by_id = {f.id: f for f in figures}
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for key in meet:
+        x, y = tuple(key)
+        neighbours[x].add(y)
+        neighbours[y].add(x)
+    used: set[str] = set()
+    out = []
+    for a, b, _ in sorted(conflicts, key=lambda c: (-c[2], c[0].id, c[1].id)):
+        if a.id in used or b.id in used:
+            continue
+        members = {a.article_id: a, b.article_id: b}
+        candidates = (neighbours[a.id] | neighbours[b.id]) - used - {a.id, b.id}
+        ranked = sorted(candidates, key=lambda c: (-(meet.get(frozenset((c, a.id)), 0) + meet.get(frozenset((c, b.id)), 0)), c))
+        for cid in ranked:
+            c = by_id[cid]
+            if c.article_id in members:
+                continue
+            if all(frozenset((cid, m.id)) in meet for m in members.values()):
+                members[c.article_id] = c
+        used |= {m.id for m in members.values()}
+        cluster = list(members.values())
+        pairs = [(x, y, meet[frozenset((x.id, y.id))]) for x, y in itertools.combinations(cluster, 2)]
+        out.append(pairs)
+    return _merge_alike(out)
 
-    for a, b, _ in conflicts:
-        ra, rb = find(a.id), find(b.id)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[tuple[Figure, Figure, float]]] = defaultdict(list)
-    for pair in conflicts:
-        groups[find(pair[0].id)].append(pair)
-    return [groups[k] for k in sorted(groups)]
+
+def _merge_alike(clusters: list[list[tuple[Figure, Figure, float]]]) -> list[list[tuple[Figure, Figure, float]]]:
+    """Clusters of one measure that set the same values against each other ("26" against
+    "28" found twice through different articles) are one disagreement."""
+    merged: dict[tuple, list[tuple[Figure, Figure, float]]] = {}
+    for pairs in clusters:
+        sides = _sides(pairs)
+        key = (
+            sides[0][0].measure, sides[0][0].kind,
+            tuple(sorted(f"{side[0].quantity.low:g}-{side[0].quantity.high:g}" for side in sides)),
+        )
+        merged.setdefault(key, []).extend(pairs)
+    return list(merged.values())
 
 
 def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
@@ -354,22 +414,33 @@ def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | Non
     return firsts[0], firsts[1]
 
 
-def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[Discrepancy]:
+def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, Figure, float]]]) -> list[Discrepancy]:
     out = []
-    for component in _components(conflicts):
+    for component in clusters:
         sides = _sides(component)
         if len(sides) < 2:
             continue
         odd = sides[0]
-        # one sentence per side: the rare side's first, and on each other side the
-        # sentence most like it, so the card sets the two tellings side by side
+        # one sentence a side: the rare side's first, and on each other side the one most
+        # like it, so the card sets the tellings side by side; the explanation names every
+        # outlet of the rare side and how many more tell each other value
+        # (one sentence a side also keeps two tellings of one value from reading as a clash)
         score = {(a.id, b.id): s for a, b, s in component}
         score.update({(b.id, a.id): s for a, b, s in component})
-        shown = [odd[0]]
-        for side in sides[1:]:
-            shown.append(max(side, key=lambda f: (score.get((odd[0].id, f.id), -1.0), -len(f.id))))
+        odd = list({f.article_id: f for f in odd}.values())
+
+        def central(side: Sequence[Figure]) -> Figure:
+            """The telling most like the other sides' (the clearest contrast)."""
+            others = [g for other in sides if other is not side for g in other]
+            return max(side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
+
+        first = central(odd)
+        odd = [first, *(f for f in odd if f is not first)]
+        reps = [central(side) for side in sides[1:]]
+        shown = [first, *reps]
         if len({f.article_id for f in shown}) < 2:
             continue
+        also = {id(rep): len({f.article_id for f in side}) - 1 for rep, side in zip(reps, sides[1:], strict=True)}
         disputed = _speakers_differ([[f] for f in shown])
         moved = any(f.successive for f in shown)
         first, second = shown[0].quantity, shown[1].quantity
@@ -390,7 +461,10 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, 
         about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
         title = f"{measure}{about}: {values}"
         stated = "; ".join(
-            f"{f.quantity.in_words()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
+            f"{f.quantity.in_words()} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
+            f"{' and ' + str(also[id(f)]) + ' more' if also.get(id(f)) else ''}"
+            f"{', per ' + f.speaker if f.speaker else ''})"
+            for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
