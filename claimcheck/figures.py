@@ -242,6 +242,9 @@ def _is_amount_token(t: Token) -> bool:
 def _is_name(t: Token) -> bool:
     """A name, whatever the tagger says: a proper noun, an entity, or a word written with
     capitals inside it ("AfD", "SPD", "McLaren")."""
+    lemma = t.lemma_.lower()
+    if is_generic_count_noun(lemma) or measure_class(lemma):
+        return False  # "MPs", "CEOs": acronyms of common nouns
     return (
         t.pos_ == "PROPN"
         or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
@@ -617,6 +620,35 @@ def _topic(p: _Parts) -> str:
     return ""
 
 
+_BASE_PREPS = frozenset("in over across during from within".split())
+
+
+def _periods(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple[str, ...]:
+    """What the figure is counted over: spans of time in its claim ("over two days"), and
+    a count it is given against ("62 goals in 109 appearances", "34 goals in two
+    seasons") -- a tally over 109 games is not a tally over two seasons."""
+    out: set[str] = set()
+    for o in claim.quantities:
+        if o is q:
+            continue
+        if o.kind == QuantityKind.DURATION:
+            out.add(f"{o.value:g} {o.unit}")
+            continue
+        if o.kind != QuantityKind.COUNT:
+            continue
+        t = _root(_tokens(doc, o.start - offset, o.end - offset))
+        if t is None:
+            continue
+        noun = t.head if t.dep_ in ("nummod", "quantmod", "compound") else t
+        prep = noun.head
+        heads = {x.i for x in (p.verb, p.counted, p.root) if x is not None}
+        if p.counted is not None:  # "57 goals and 65 assists in 197 appearances": shared by the conjuncts
+            heads |= {c.i for c in p.counted.children if c.dep_ == "conj"}
+        if prep.lower_ in _BASE_PREPS and prep.head.i in heads:
+            out.add(f"{noun.lemma_.lower()}:{o.value:g}")
+    return tuple(sorted(out))
+
+
 def _is_change(q: Quantity, p: _Parts, text: str, offset: int) -> bool:
     """A figure that states a change rather than a level: signed ("+4.4%", "-2.1 points"),
     "up/down 3 points", "by 5%" after a verb of moving, or "compared to/with" after it."""
@@ -678,8 +710,7 @@ def _read_one(
         successive=_moved(p),
         context=_clause_context(p) or claim.text,
         qualifiers=_qualifiers(p),
-        periods=tuple(sorted({f"{o.value:g} {o.unit}" for o in claim.quantities
-                              if o is not q and o.kind == QuantityKind.DURATION})),
+        periods=_periods(claim, q, p, doc, offset),
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
         lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
         parts=contest_parts(root.sent),

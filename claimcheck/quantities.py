@@ -805,7 +805,41 @@ def parse_quantities(
         else:
             i += 1
         _read_atom(scan, atom)
-    return sorted(scan.found, key=lambda q: q.start)
+    return _join_compound_durations(sorted(scan.found, key=lambda q: q.start), text, offset)
+
+
+# A larger unit and the next one down, told together: "four years and two months".
+_SMALLER_UNIT = {"years": ("months", 12.0), "months": ("days", 30.4375), "weeks": ("days", 7.0),
+                 "days": ("hours", 24.0), "hours": ("minutes", 60.0), "minutes": ("seconds", 60.0)}
+_COMPOUND_GAP_RE = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+
+
+def _join_compound_durations(found: list[Quantity], text: str, offset: int) -> list[Quantity]:
+    """"four years and two months", "11 years, 3 months": one span of time, in the
+    smaller unit (50 months), not two figures that each look like a rival term."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind is QuantityKind.DURATION
+            and q.kind is QuantityKind.DURATION
+            and prev.hedge is None
+            and q.hedge is None
+            and _SMALLER_UNIT.get(prev.unit, ("", 0.0))[0] == q.unit
+            and _COMPOUND_GAP_RE.fullmatch(text[prev.end - offset : q.start - offset])
+        ):
+            factor = _SMALLER_UNIT[prev.unit][1]
+            value = prev.value * factor + q.value
+            rounding = q.high - q.value if q.high > q.value else 0.5
+            out[-1] = Quantity(
+                text=text[prev.start - offset : q.end - offset], start=prev.start, end=q.end,
+                value=value, low=max(0.0, value - rounding), high=value + rounding,
+                kind=QuantityKind.DURATION, unit=q.unit,
+            )
+            continue
+        out.append(q)
+    return out
 
 
 # --------------------------------------------------------------------------- ranges

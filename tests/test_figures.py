@@ -96,3 +96,15 @@ def test_a_year_dating_something_else_in_the_sentence_is_not_the_figures():
 def test_reach_words_are_read_from_the_claim():
     found = figures_of("There have been 124 cases statewide since January.")
     assert found["124"].scope == ("area:statewide",)
+
+
+def test_a_tally_given_against_a_base_keeps_the_base():
+    found = figures_of("He scored 57 goals and 65 assists in 197 appearances for the club.")
+    assert found["57"].periods == ("appearance:197",)
+    found = figures_of("She scored 34 goals in two seasons.")
+    assert found["34"].periods == ("season:2",)
+
+
+def test_a_signed_figure_is_a_change_not_a_level():
+    found = figures_of("The Greens won 28.6% of the vote (+4.4% compared to 2021).")
+    assert found["4.4%"].change and not found["28.6%"].change

@@ -646,3 +646,10 @@ def test_a_figure_in_words_never_shows_raw_intervals(kind, unit, bounds, open_lo
     assert words.startswith("some figure")
     for raw in ("[", "]", "inf", "∞", "e+", "e-", "nan"):
         assert raw not in words, (raw, words)
+
+
+def test_a_span_told_in_two_units_is_one_span_in_the_smaller():
+    [q] = parse_quantities("He was sentenced to four years and two months in prison.")
+    assert (q.text, q.value, q.unit) == ("four years and two months", 50, "months")
+    [_, q] = parse_quantities("Prosecutors asked for 135 months (11 years, 3 months).")
+    assert (q.value, q.unit) == (135, "months")
