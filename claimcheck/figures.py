@@ -604,6 +604,18 @@ def _clause_context(p: _Parts) -> str:
     return " ".join(words)
 
 
+_MIN_CONTEXT_WORDS = 6
+
+
+def _context(p: _Parts, claim: Claim, q: Quantity) -> str:
+    """The figure's clause, masked; a clause of a few words ("while N others were
+    injured") says too little to compare, so the whole claim stands in for it."""
+    clause = _clause_context(p)
+    if len(clause.split()) >= _MIN_CONTEXT_WORDS:
+        return clause
+    return claim.text.replace(q.text, MASK, 1) if q.text in claim.text else claim.text
+
+
 def _topic(p: _Parts) -> str:
     """The words that say what a figure is for or of ("$85 million for road repairs",
     "a fee of £50m for the striker"), at most a few words, from the parse."""
@@ -708,7 +720,7 @@ def _read_one(
         speaker=_speaker(claim, sentence),
         modality=claim.modality,
         successive=_moved(p),
-        context=_clause_context(p) or claim.text,
+        context=_context(p, claim, q),
         qualifiers=_qualifiers(p),
         periods=_periods(claim, q, p, doc, offset),
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),

@@ -38,7 +38,8 @@ Debatable readings chosen here
 * Vague multiples state a lower bound, so ``value`` is that bound: "dozens" [24, 99],
   "hundreds" [200, 999], "thousands" [2,000, 9,999], "tens of thousands" [20,000,
   99,999], "hundreds of thousands" [200,000, 999,999], "millions" [2e6, 9,999,999];
-  "several thousand" [3,000, 9,000], "a few hundred" [200, 500].
+  "several thousand" [3,000, 9,000], "a few hundred" [200, 500], "several hundred
+  thousand" [300,000, 900,000].
 * A bare span of time is told in whole units rounded either way, so it reads as
   "about": "four months" [3, 5].  "three decades" is 3 in units of a decade, so 30
   years: [20, 40]; "about three decades" [20, 40] too.  Durations keep their stated
@@ -275,7 +276,7 @@ _ORDINAL_WORD = (
 )
 _VAGUE_RE_PART = (
     rf"(?:(?:tens|hundreds){_SP}+of{_SP}+(?:thousands|millions|billions)"
-    rf"|(?:several|a{_SP}+few|a{_SP}+couple{_SP}+of|a{_SP}+couple){_SP}+(?:hundred|thousand|million|billion)"
+    rf"|(?:several|a{_SP}+few|a{_SP}+couple{_SP}+of|a{_SP}+couple){_SP}+(?:hundred(?:{_SP}+thousand)?|thousand|million|billion)"
     rf"|dozens|scores(?={_SP}+of\b)|hundreds|thousands|millions|billions)"
 )
 _FRACTION_RE_PART = (
@@ -694,6 +695,14 @@ def _vague_atom(text: str, start: int, end: int) -> _Atom | None:
         low, high = 2 * factor * scale, 10 * factor * scale - 1
         return _Atom(start, end, "vague", low, low=low, high=high)
     if len(words) >= 2:
+        if words[-2:] == ["hundred", "thousand"]:  # "several hundred thousand"
+            words = [*words[:-2], "hundred"]
+            qualifier = " ".join(w for w in words[:-1] if w != "of")
+            bounds = _VAGUE_QUALIFIERS.get(qualifier)
+            scale = 100_000.0
+            if bounds is None:
+                return None
+            return _Atom(start, end, "vague", bounds[0] * scale, low=bounds[0] * scale, high=bounds[1] * scale)
         qualifier = " ".join(w for w in words[:-1] if w != "of")
         bounds = _VAGUE_QUALIFIERS.get(qualifier)
         scale = _SCALE_WORDS.get(words[-1])

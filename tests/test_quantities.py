@@ -653,3 +653,8 @@ def test_a_span_told_in_two_units_is_one_span_in_the_smaller():
     assert (q.text, q.value, q.unit) == ("four years and two months", 50, "months")
     [_, q] = parse_quantities("Prosecutors asked for 135 months (11 years, 3 months).")
     assert (q.value, q.unit) == (135, "months")
+
+
+def test_several_hundred_thousand_is_hundreds_of_thousands():
+    [q] = parse_quantities("Several hundred thousand people rallied in the capital.")
+    assert (q.text, q.low, q.high) == ("Several hundred thousand", 300_000, 900_000)

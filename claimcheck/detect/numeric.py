@@ -421,10 +421,9 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         if len(sides) < 2:
             continue
         odd = sides[0]
-        # one sentence a side: the rare side's first, and on each other side the one most
-        # like it, so the card sets the tellings side by side; the explanation names every
+        # the rare side's most central telling, and on each other side the one most like
+        # it (so the card sets the tellings side by side); the explanation names every
         # outlet of the rare side and how many more tell each other value
-        # (one sentence a side also keeps two tellings of one value from reading as a clash)
         score = {(a.id, b.id): s for a, b, s in component}
         score.update({(b.id, a.id): s for a, b, s in component})
         odd = list({f.article_id: f for f in odd}.values())
@@ -438,6 +437,13 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         odd = [first, *(f for f in odd if f is not first)]
         reps = [central(side) for side in sides[1:]]
         shown = [first, *reps]
+        # a second telling of each other value, when another outlet gives it: "A says
+        # 28; B and C say 26" is the editor's first question answered
+        extra = []
+        for side, rep in zip(sides[1:], reps, strict=True):
+            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}),
+                            key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
+            extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
             continue
         also = {id(rep): len({f.article_id for f in side}) - 1 for rep, side in zip(reps, sides[1:], strict=True)}
@@ -469,7 +475,7 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
                                detail=f.quantity.in_words())
-            for f in shown
+            for f in [*shown, *extra]
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
         out.append(
