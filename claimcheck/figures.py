@@ -294,6 +294,8 @@ def _parts(root: Token, inside: set[int], money_or_share: bool = False) -> _Part
             p.value_of = head.head  # "a turnout of 83.5%", "a fee of £125 million"
         elif root.dep_ in ("amod", "npadvmod") and head.lower_ == "worth" and head.head.pos_ == "NOUN":
             p.value_of = head.head  # "a deal worth £116 million"
+        else:
+            p.value_of = _brought_to(root)  # "took summer spending to just shy of £450m"
     if p.counted is not None and _is_name(p.counted):
         p.counted = None  # "AfD 152": the name holds the figure, it is not what is counted
     p.verb = _predicate(p.counted or p.value_of or root)
@@ -303,6 +305,32 @@ def _parts(root: Token, inside: set[int], money_or_share: bool = False) -> _Part
                 if measure_class(child.lemma_.lower()) or child.pos_ == "NOUN":
                     p.value_of = child
     return p
+
+
+_BRING_PREPS = frozenset("to beyond past above over toward towards".split())
+
+
+def _brought_to(root: Token) -> Token | None:
+    """"The deal takes Liverpool's spending to £455.5m", "pushed the toll to 26": a
+    figure that is where a verb brings its object, the object is what it measures.
+    Hedge words in between ("to just shy of £450m") are stepped over."""
+    t = root
+    for _ in range(4):
+        head = t.head
+        if head.i == t.i:
+            return None
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            if head.lower_ in _BRING_PREPS and head.head.pos_ in ("VERB", "AUX"):
+                for child in head.head.children:
+                    if child.dep_ == "dobj" and child.pos_ == "NOUN":
+                        return child
+                return None
+            if head.lower_ not in ("of", "than"):
+                return None
+        elif head.pos_ not in ("ADJ", "ADV"):
+            return None
+        t = head
+    return None
 
 
 def _predicate(t: Token) -> Token | None:

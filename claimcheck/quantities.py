@@ -182,7 +182,7 @@ _HEDGE_PHRASES: dict[Reading, tuple[str, ...]] = {
     Reading.OVER: (
         "over", "more than", "exceeding", "exceeded", "exceeds", "above", "upwards of",
         "at least", "in excess of", "greater than", "north of", "well over", "well above",
-        "no fewer than", "no less than", "a minimum of", "topping",
+        "no fewer than", "no less than", "a minimum of", "topping", "beyond",
     ),
     Reading.UNDER: (
         "under", "less than", "below", "fewer than", "up to", "at most", "no more than",
@@ -190,6 +190,31 @@ _HEDGE_PHRASES: dict[Reading, tuple[str, ...]] = {
         "well below", "lower than", "within",
     ),
 }
+
+# Bounds a hedge states but does not include: "more than 95%" is not 95%, "just shy of
+# £450m" is not £450m; "at least 94" and "up to 25%" are.
+_INCLUSIVE_BOUNDS = frozenset(
+    "at least,no fewer than,no less than,a minimum of,up to,at most,no more than,not more than,"
+    "as many as,as much as,a maximum of,within".split(",")
+)
+
+
+def stated_bounds_included(q: Quantity) -> tuple[bool, bool]:
+    """Whether a figure's interval includes its low and high ends.
+
+    A rounded figure's ends are where rounding would have written another figure, so
+    they are open; so is a bound a hedge excludes ("more than", "nearly"); an inclusive
+    bound ("at least", "up to") and an exact figure are closed."""
+    if q.low == q.high:
+        return True, True
+    reading = hedge_reading(q.hedge)
+    phrase = (q.hedge or "").strip().lower()
+    if reading is Reading.OVER or reading is Reading.JUST_OVER:
+        return phrase in _INCLUSIVE_BOUNDS or q.hedge == "+", False
+    if reading is Reading.UNDER:
+        return False, phrase in _INCLUSIVE_BOUNDS
+    return False, False
+
 
 _CURRENCY_CODES = {
     "US$": "USD", "USD": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",

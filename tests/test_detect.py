@@ -75,8 +75,9 @@ def test_the_report_kinds_and_their_labels_come_from_the_registry():
 # --------------------------------------------------------------------------- intervals and slots
 
 
-def q(text: str, value: float, low: float, high: float, kind=QuantityKind.COUNT, unit: str = "") -> Quantity:
-    return Quantity(text, 0, len(text), value, low, high, kind, unit)
+def q(text: str, value: float, low: float, high: float, kind=QuantityKind.COUNT, unit: str = "",
+      hedge: str | None = None) -> Quantity:
+    return Quantity(text, 0, len(text), value, low, high, kind, unit, hedge=hedge)
 
 
 def test_figures_rounded_away_from_a_shared_edge_do_not_overlap():
@@ -84,8 +85,15 @@ def test_figures_rounded_away_from_a_shared_edge_do_not_overlap():
 
 
 def test_a_stated_bound_meets_the_figure_it_states():
-    assert intervals_overlap(q("at least 94", 94, 94, float("inf")), q("94", 94, 93.5, 94.5))
-    assert intervals_overlap(q("at most 20", 20, 0, 20), q("20", 20, 20, 20))
+    assert intervals_overlap(q("at least 94", 94, 94, float("inf"), hedge="at least"), q("94", 94, 93.5, 94.5))
+    assert intervals_overlap(q("up to 20", 20, 0, 20, hedge="up to"), q("20", 20, 20, 20))
+
+
+def test_bounds_a_hedge_excludes_do_not_meet():
+    shy = q("just shy of £450m", 450e6, 435e6, 450e6, hedge="just shy of")
+    beyond = q("beyond £450m", 450e6, 450e6, float("inf"), hedge="beyond")
+    assert not intervals_overlap(shy, beyond)
+    assert intervals_overlap(beyond, q("£455.5m", 455.5e6, 455.45e6, 455.55e6))
 
 
 def fig(measure: str | None = "dead", *, holders=(), years=(), parts=(), scope=(), qualifiers=(),

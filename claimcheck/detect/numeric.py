@@ -42,6 +42,7 @@ from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, measure_class
+from claimcheck.quantities import stated_bounds_included
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -52,15 +53,21 @@ def intervals_overlap(a: Quantity, b: Quantity) -> bool:
     """Whether two figures can be the same amount.
 
     Intervals that merely touch at a rounding edge ("28.5%" ends where "28.6%" begins)
-    do not: each figure was rounded away from that point.  They do when the touching
-    point is a stated value ("at least 94" and "94") or one side is exact.
+    do not: each figure was rounded away from that point; nor at a bound a hedge
+    excludes ("just shy of £450m" and "beyond £450m").  They do at a bound both include
+    ("at least 94" and exactly 94).
     """
     low, high = max(a.low, b.low), min(a.high, b.high)
     if low < high:
         return True
     if low > high:
         return False
-    return low in (a.value, b.value) or a.low == a.high or b.low == b.high
+
+    def holds(q: Quantity, point: float) -> bool:
+        closed_low, closed_high = stated_bounds_included(q)
+        return (q.low < point < q.high) or (point == q.low and closed_low) or (point == q.high and closed_high)
+
+    return holds(a, low) and holds(b, low)
 
 
 @functools.lru_cache(maxsize=1)
