@@ -250,3 +250,16 @@ def test_a_margin_word_about_another_round_is_not_compared():
     report = story("Ana Ruiz narrowly won the run-off on Sunday.",
                    "In the first round, Ana Ruiz took 31% of the vote and Per Lund 24%.")
     assert found(report, DiscrepancyKind.QUALITATIVE_VS_NUMERIC) == []
+
+
+def test_a_landslide_against_a_one_vote_tally_is_shown():
+    report = story("The city council narrowly approved the budget on Tuesday, voting 7-6.",
+                   "The city council approved the budget in a landslide on Tuesday.")
+    [d] = found(report, DiscrepancyKind.QUALITATIVE_VS_NUMERIC)
+    assert "7-6" in d.title and "landslide" in d.title
+
+
+def test_narrowly_against_a_one_vote_tally_fits():
+    report = story("The city council narrowly approved the budget on Tuesday.",
+                   "The city council approved the budget on Tuesday, voting 7-6.")
+    assert found(report, DiscrepancyKind.QUALITATIVE_VS_NUMERIC) == []
