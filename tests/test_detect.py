@@ -263,3 +263,11 @@ def test_narrowly_against_a_one_vote_tally_fits():
     report = story("The city council narrowly approved the budget on Tuesday.",
                    "The city council approved the budget on Tuesday, voting 7-6.")
     assert found(report, DiscrepancyKind.QUALITATIVE_VS_NUMERIC) == []
+
+
+def test_one_figure_given_two_reaches_is_a_scope_discrepancy_not_a_clash():
+    report = story("Health officials have confirmed 124 measles cases statewide this year.",
+                   "Health officials have confirmed 124 measles cases nationwide this year.")
+    assert found(report) == []
+    [d] = found(report, DiscrepancyKind.SCOPE)
+    assert d.severity == Severity.LOW and "statewide" in d.title and "nationwide" in d.title
