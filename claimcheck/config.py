@@ -75,7 +75,7 @@ class Config:
 
     # detection ----------------------------------------------------------------------
     # the detectors that run, by registered name (claimcheck.detect.registry)
-    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope")
+    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope", "attribution")
     # Two figures of different sources meet (and are compared) when their slots cannot be
     # told apart (claimcheck.detect.numeric) and their claims, figure masked, are at least
     # this similar.  Chosen on the real-news development set (../shared/eval/stories, 15
@@ -96,6 +96,9 @@ class Config:
     numeric_context_similarity: float = 0.8
     # added to the threshold when a narrowing word is on one side only ("league goals")
     numeric_qualifier_penalty: float = 0.15
+    # one figure credited to two named sources (detect/attribution.py): the two claims must
+    # be at least this alike as well, since a source named on each side is a strong claim
+    attribution_similarity: float = 0.6
     # a numeric conflict is high severity when the gap between the two intervals is at
     # least this fraction of the larger figure (54% vs 61%: 0.10), else medium
     numeric_high_severity_gap: float = 0.02

@@ -271,3 +271,10 @@ def test_one_figure_given_two_reaches_is_a_scope_discrepancy_not_a_clash():
     assert found(report) == []
     [d] = found(report, DiscrepancyKind.SCOPE)
     assert d.severity == Severity.LOW and "statewide" in d.title and "nationwide" in d.title
+
+
+def test_one_figure_credited_to_two_bodies_is_an_attribution_conflict():
+    report = story("The Health Ministry said 25 cases of the virus had been confirmed in the province.",
+                   "The World Health Organization said 25 cases of the virus had been confirmed in the province.")
+    [d] = found(report, DiscrepancyKind.ENTITY_ATTRIBUTE)
+    assert d.severity == Severity.LOW and "Health Ministry" in d.title

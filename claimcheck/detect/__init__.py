@@ -8,12 +8,13 @@ run.  The built-in ones:
 * ``margin`` — a margin word against the shares another outlet gives (``margin.py``);
 * ``offices`` — one person given two offices that cannot be held together;
 * ``spelling`` — one name spelled two ways;
-* ``scope`` — one figure given two reaches ("statewide" / "nationwide").
+* ``scope`` — one figure given two reaches ("statewide" / "nationwide");
+* ``attribution`` — one figure credited to two different named sources.
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import margin, numeric, offices, scope, spelling  # noqa: F401 - registrations
+from claimcheck.detect import attribution, margin, numeric, offices, scope, spelling  # noqa: F401 - registrations
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,
