@@ -278,3 +278,21 @@ def test_one_figure_credited_to_two_bodies_is_an_attribution_conflict():
                    "The World Health Organization said 25 cases of the virus had been confirmed in the province.")
     [d] = found(report, DiscrepancyKind.ENTITY_ATTRIBUTE)
     assert d.severity == Severity.LOW and "Health Ministry" in d.title
+
+
+def test_a_higher_toll_in_a_later_article_is_an_update_told_low():
+    articles = [
+        Article(id="a.txt", text="The flood killed 40 people in the valley, officials said.", date="2025-03-10"),
+        Article(id="b.txt", text="The flood killed 52 people in the valley, officials said.", date="2025-03-12"),
+    ]
+    [d] = found(claimcheck.check(articles, CONFIG))
+    assert d.severity == Severity.LOW and "2025-03-10 then 2025-03-12" in d.explanation
+
+
+def test_two_tolls_for_the_same_day_stay_a_conflict():
+    articles = [
+        Article(id="a.txt", text="The flood killed 40 people in the valley, officials said.", date="2025-03-12"),
+        Article(id="b.txt", text="The flood killed 52 people in the valley, officials said.", date="2025-03-12"),
+    ]
+    [d] = found(claimcheck.check(articles, CONFIG))
+    assert d.severity == Severity.HIGH

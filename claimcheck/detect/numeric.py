@@ -76,6 +76,26 @@ def _measure_labels() -> dict[str, str]:
     return {name: entry.get("label", name) for name, entry in data["classes"].items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _cumulative() -> frozenset[str]:
+    data = load_data("measures.yaml")
+    return frozenset(name for name, entry in data["classes"].items() if entry.get("cumulative"))
+
+
+def _later_and_higher(ctx: StoryContext, shown: Sequence[Figure]) -> tuple[Figure, Figure] | None:
+    """A cumulative count (a toll, cases) whose higher figure comes from a later article:
+    (the earlier, the later) figure, for an update rather than a clash."""
+    if not shown or shown[0].measure not in _cumulative():
+        return None
+    dated = [(ctx.articles[f.article_id].date, f) for f in shown]
+    if any(d is None for d, _ in dated):
+        return None
+    (d1, f1), (d2, f2) = sorted(dated[:2], key=lambda df: df[0])
+    if d1 < d2 and f1.quantity.high < f2.quantity.low:
+        return f1, f2
+    return None
+
+
 @dataclass(frozen=True)
 class _Slots:
     """What a story says about its figures as a whole."""
@@ -459,8 +479,15 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         first, second = shown[0].quantity, shown[1].quantity
         gap = max(first.low, second.low) - min(first.high, second.high)
         larger = max(abs(first.value), abs(second.value)) or 1.0
+        update = _later_and_higher(ctx, shown)
         if moved:
             severity, why = Severity.LOW, "a count worded as having moved since: an update, not a clash"
+        elif update is not None:
+            earlier, later = update
+            severity, why = Severity.LOW, (
+                f"a later count ({ctx.articles[earlier.article_id].date} then "
+                f"{ctx.articles[later.article_id].date}): likely an update, check the time of each"
+            )
         elif disputed:
             severity, why = Severity.LOW, f"credited to {disputed[0]} and to {disputed[1]}: a disputed figure"
         elif gap / larger >= ctx.config.numeric_high_severity_gap:
