@@ -56,6 +56,7 @@ from claimcheck.errors import InputError, ModelLoadError, ReportError, StoreErro
 from claimcheck.ingest import InputProblem, content_hash, load_articles
 from claimcheck.models import Article, Discrepancy, Report
 from claimcheck.store import Run, Store, StoredDiscrepancy, StoredStory
+from claimcheck.wording import counted
 
 __all__ = [
     "KILL_POINTS",
@@ -380,9 +381,11 @@ class BatchResult:
     def summary(self) -> str:
         wrote = self.reports_dir / self.run_date.isoformat()
         return (
-            f"{self.new_articles} new articles in {len(self.stories)} stories ({self.new_stories} new stories); "
+            f"{counted(self.new_articles, 'new article')} in {counted(len(self.stories), 'story', 'stories')} "
+            f"({counted(self.new_stories, 'new story', 'new stories')}); "
             f"{len(self.duplicates)} skipped as duplicates; {len(self.problems)} rejected; "
-            f"{self.discrepancies} discrepancies ({self.new_discrepancies} new); wrote {wrote}/"
+            f"{counted(self.discrepancies, 'discrepancy', 'discrepancies')} ({self.new_discrepancies} new); "
+            f"wrote {wrote}/"
         )
 
     def to_dict(self) -> dict[str, object]:

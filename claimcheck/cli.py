@@ -67,12 +67,9 @@ def check(
         typer.echo("error: no article could be read", err=True)
         raise typer.Exit(2)
     if not quiet:
-        counts = {s: sum(d.severity.value == s for d in report.discrepancies) for s in ("high", "medium", "low")}
-        typer.echo(
-            f"{len(report.articles)} articles, {len(report.claims)} claims, "
-            f"{len(report.discrepancies)} discrepancies "
-            f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low)"
-        )
+        from claimcheck.wording import check_summary
+
+        typer.echo(check_summary(report))
         for path in written.values():
             typer.echo(f"  wrote {path}")
     raise typer.Exit(1 if report.problems else 0)

@@ -748,9 +748,10 @@ def _parse_jsonl_records(path: Path, config: Config) -> tuple[list[Article], lis
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
+            # json's messages may end in "at" already ("Unterminated string starting at")
+            where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else f"{exc.msg} at column {exc.colno}"
             problems.append(_RecordProblem(number, _record_error(
-                MalformedRecordError, str(path), number,
-                f"not valid JSON ({exc.msg} at column {exc.colno})",
+                MalformedRecordError, str(path), number, f"not valid JSON ({where})",
                 "fix or delete that line; the other lines were loaded")))
             continue
         try:

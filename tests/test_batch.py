@@ -227,7 +227,7 @@ def test_seeds_over_two_nights_make_one_story_and_night_two_reports_only_what_is
 
     first = run_batch(night1, db, reports, run_date=dt.date(2025, 12, 15))
     assert first.summary().startswith(
-        "3 new articles in 1 stories (1 new stories); 0 skipped as duplicates; 0 rejected; 2 discrepancies (2 new)")
+        "3 new articles in 1 story (1 new story); 0 skipped as duplicates; 0 rejected; 2 discrepancies (2 new)")
     slug = "2025-12-15-jose-antonio-kast"
     assert list(stories(db)) == [slug]
     spelling, narrowly = "nam-def2625499d7", "qua-4cd55d862f87"
@@ -392,7 +392,7 @@ def test_an_article_already_stored_under_another_name_is_skipped(mill_db, tmp_pa
         f"{inbox / 'echo_copy.txt'}: already stored as brackwater_echo.txt; skipped as a duplicate",
         f"{inbox / 'valley_times_copy.txt'}: already stored as valley_times.txt; skipped as a duplicate",
     ]
-    assert result.summary().startswith("1 new articles in 1 stories (0 new stories); 2 skipped as duplicates")
+    assert result.summary().startswith("1 new article in 1 story (0 new stories); 2 skipped as duplicates")
 
 
 def test_a_malformed_jsonl_line_is_rejected_and_the_good_records_are_processed(mill_db, tmp_path):
@@ -447,7 +447,7 @@ def test_batch_command_prints_one_summary_line_and_exits_1_when_a_file_is_reject
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
-    assert lines == [f"1 new articles in 1 stories (0 new stories); 0 skipped as duplicates; 1 rejected; "
+    assert lines == [f"1 new article in 1 story (0 new stories); 0 skipped as duplicates; 1 rejected; "
                      f"3 discrepancies (0 new); wrote {tmp_path / 'r' / '2026-03-03'}/"]
     assert "empty.txt" in result.stderr and "reopened" not in result.stderr
 

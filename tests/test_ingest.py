@@ -589,3 +589,13 @@ def test_html_with_no_article_text_is_reported_as_empty(tmp_path: Path, good: Pa
     problem = assert_rejected(load_articles([tmp_path]), shell, EmptyArticleError)
 
     assert "no article text" in problem.message
+
+
+def test_a_json_error_that_ends_in_at_is_not_followed_by_another_at(tmp_path: Path) -> None:
+    # json says "Unterminated string starting at"; the column follows it directly
+    path = write(tmp_path, "feed.jsonl", jsonl('{"id": "b", "text": "unterminated'))
+
+    problem = only_problem(load_articles([path]))
+
+    assert "Unterminated string starting at column 21" in problem.message
+    assert " at at " not in problem.message
