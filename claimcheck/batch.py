@@ -339,7 +339,7 @@ class StorySummary:
 
 @dataclass(frozen=True)
 class BatchResult:
-    run_id: int
+    run_id: int | None  # None: nothing to do, so no run was recorded
     run_date: dt.date
     resumed: bool
     new_articles: int
@@ -385,7 +385,7 @@ class BatchResult:
             f"({counted(self.new_stories, 'new story', 'new stories')}); "
             f"{len(self.duplicates)} skipped as duplicates; {len(self.problems)} rejected; "
             f"{counted(self.discrepancies, 'discrepancy', 'discrepancies')} ({self.new_discrepancies} new); "
-            f"wrote {wrote}/"
+            + (f"wrote {wrote}/" if self.run_id is not None else "wrote nothing")
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -456,8 +456,13 @@ def run_batch(
     if not inbox.is_dir():
         raise InputError("inbox is not a folder", path=str(inbox), hint="pass the folder the articles arrive in")
     files = inbox_files(inbox, config)
+    if not files and not Path(db).is_file():
+        return _nothing_to_do(inbox, reports_dir, run_date)
 
     with BatchLock(db, wait=wait), Store(db, busy_timeout=config.store_busy_timeout_seconds) as store:
+        if not files and store.unfinished_run() is None:
+            # an empty inbox: no run, no dated folder (a killed run is still finished, below)
+            return _nothing_to_do(inbox, reports_dir, run_date)
         run = store.begin_run(run_date, str(inbox))
         ingested = _ingest(store, run, files, config, progress)
         problems: list[InputProblem | str] = list(ingested.problems)
@@ -483,6 +488,14 @@ def run_batch(
         result = replace(result, index=index)
         store.finish_run(run.id, result.to_dict())
     return result
+
+
+def _nothing_to_do(inbox: Path, reports_dir: Path, run_date: dt.date) -> BatchResult:
+    return BatchResult(
+        run_id=None, run_date=run_date, resumed=False, new_articles=0, stories=(), new_stories=0,
+        duplicates=(), problems=(), notes=(), discrepancies=0, new_discrepancies=0, reopened=(), written=(),
+        index=None, reports_dir=reports_dir, inbox=inbox, files=0,
+    )
 
 
 @dataclass

@@ -55,6 +55,11 @@ def check(
         raise typer.BadParameter(f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}")
     try:
         report = run_check([str(p) for p in inputs], _config(config))
+        if not report.articles:  # a report of nothing would say "No discrepancies found"
+            for problem in report.problems:
+                typer.echo(f"error: {problem}", err=True)
+            typer.echo("error: no article could be read; nothing written", err=True)
+            raise typer.Exit(2)
         written = write_report(report, out, formats=wanted)
     except ClaimcheckError as exc:
         _fail(exc)
@@ -63,9 +68,6 @@ def check(
         typer.echo(f"warning: {problem}", err=True)
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    if not report.articles:
-        typer.echo("error: no article could be read", err=True)
-        raise typer.Exit(2)
     if not quiet:
         from claimcheck.wording import check_summary
 

@@ -406,6 +406,14 @@ class Store:
 
     # ------------------------------------------------------------------ runs
 
+    def unfinished_run(self) -> Run | None:
+        """The latest run killed before it finished, if any: the next run resumes it."""
+        rows = self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        r = rows[0]
+        return Run(int(r["id"]), dt.date.fromisoformat(r["run_date"]), r["inbox"], r["started_at"], resumed=True)
+
     def begin_run(self, run_date: dt.date, inbox: str) -> Run:
         """Start a run, or resume the latest one if it was killed before finishing: its
         articles still count as this run's, so the summary and reports come out the same."""

@@ -464,6 +464,30 @@ def test_batch_command_exits_2_when_nothing_could_be_read(mill_db, tmp_path):
     assert result.exit_code == 2 and "no article files" in result.stderr
 
 
+def test_an_empty_inbox_creates_no_dated_folder_no_run_and_no_database(mill_db, tmp_path):
+    empty = write_inbox(tmp_path / "empty_inbox", {})
+    runs_before = rows(mill_db, "SELECT COUNT(*) FROM runs")
+    result = run_batch(empty, mill_db, tmp_path / "r", run_date=NIGHT2)
+    assert result.exit_code == 2 and result.index is None and result.written == ()
+    assert "wrote nothing" in result.summary()
+    assert not (tmp_path / "r").exists() and rows(mill_db, "SELECT COUNT(*) FROM runs") == runs_before
+
+    fresh = runner.invoke(app, ["batch", str(empty), "--db", str(tmp_path / "new.db"), "--reports", str(tmp_path / "r")])
+    assert fresh.exit_code == 2 and "no article files" in fresh.stderr
+    assert not (tmp_path / "r").exists() and not (tmp_path / "new.db").exists()
+
+
+def test_an_empty_inbox_still_finishes_a_run_that_was_killed(mill_db, tmp_path):
+    with Store(mill_db) as store:  # as a run killed after storing its articles leaves it
+        run = store.begin_run(NIGHT2, "inbox2")
+        story = store.stories()[0]
+        store.update_story_features(story.id, centroid=story.centroid, n_articles=story.n_articles,
+                                    entities=story.entities, updated=NIGHT2)
+    result = run_batch(write_inbox(tmp_path / "empty_inbox", {}), mill_db, tmp_path / "r", run_date=NIGHT2)
+    assert result.run_id == run.id and result.resumed and result.written
+    assert (tmp_path / "r" / NIGHT2.isoformat() / "index.html").is_file()
+
+
 def test_a_second_batch_on_the_same_database_gives_up_at_once_naming_the_pid(mill_db, tmp_path):
     inbox = write_inbox(tmp_path / "inbox2", {"echo.txt": MILL_ECHO})
     with BatchLock(mill_db):

@@ -49,10 +49,19 @@ def test_check_writes_all_four_reports(tmp_path):
     assert data["schema_version"] and len(data["discrepancies"]) == 3
 
 
-def test_check_on_a_missing_folder_exits_2_and_names_it(tmp_path):
+def test_check_on_a_missing_folder_exits_2_names_it_and_writes_nothing(tmp_path):
     result = runner.invoke(app, ["check", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert "nowhere" in result.output
+    assert "nowhere" in result.output and "nothing written" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_check_on_a_folder_without_articles_writes_nothing(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF-1.7")
+    result = runner.invoke(app, ["check", str(tmp_path / "in"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "no article files" in result.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_eval_prints_the_figures():
