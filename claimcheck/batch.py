@@ -19,8 +19,9 @@ A run, in order:
    all its stored articles; the embedding cache makes old claims free).  Its claims
    and discrepancies are saved in one transaction, discrepancies upserted by their
    stable id: new ones open, known ones keep their review status, and a dismissed one
-   that gains evidence from an article it did not cite before is reopened, with a
-   history entry naming the articles.
+   that gains a side (an article it did not cite before, saying what no side said:
+   a third spelling, another office or figure) is reopened, with a history entry
+   naming the articles and what they say.
 4. **Report**: ``REPORTS/<date>/<story-slug>/report.{md,json,html}`` for each analysed
    story, then ``REPORTS/<date>/index.html``.
 
@@ -54,7 +55,7 @@ import numpy as np
 from claimcheck.config import Config
 from claimcheck.errors import InputError, ModelLoadError, ReportError, StoreError, UnreadableFileError
 from claimcheck.ingest import InputProblem, content_hash, load_articles
-from claimcheck.models import Article, Discrepancy, Report
+from claimcheck.models import Article, Discrepancy, Evidence, Report
 from claimcheck.store import Run, Store, StoredDiscrepancy, StoredStory
 from claimcheck.wording import counted
 
@@ -624,12 +625,17 @@ def _save_discrepancies(
             store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id)
             store.add_event(story_id, d.id, "open", note=f"found by the run of {run.run_date}", by=BATCH_REVIEWER)
             continue
-        gained = _new_sources(old, d)
+        gained = _new_sides(old, d)
         reopen = old.status == "dismissed" and bool(gained)
         store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id, first_seen=old.first_seen,
                                first_run=old.first_run, status="open" if reopen else old.status)
         if reopen:
-            sources = ", ".join(f"{f} ({outlets[f]})" if outlets.get(f, f) != f else f for f in gained)
+            by_file: dict[str, list[str]] = {}
+            for e in gained:
+                by_file.setdefault(e.file, []).append(e.value or e.text)
+            sources = "; ".join(
+                (f"{f} ({outlets[f]})" if outlets.get(f, f) != f else f) + ": " + ", ".join(map(repr, values))
+                for f, values in sorted(by_file.items()))
             note = f"reopened: new evidence from {sources} in the run of {run.run_date}"
             store.add_event(story_id, d.id, "open", note=note, by=BATCH_REVIEWER)
             reopened.append(f"{d.id} (dismissed): new evidence from {sources}")
@@ -637,10 +643,19 @@ def _save_discrepancies(
     return reopened
 
 
-def _new_sources(old: StoredDiscrepancy, new: Discrepancy) -> list[str]:
-    """Articles the new evidence cites that the old evidence did not."""
-    before = {e.file for e in old.evidence}
-    return sorted({e.file for e in new.evidence} - before)
+def _side(evidence: Evidence) -> str:
+    """What a side says: its value (a spelling, an office, a figure) as compared, case and
+    spacing aside."""
+    return " ".join((evidence.value or evidence.text).split()).casefold()
+
+
+def _new_sides(old: StoredDiscrepancy, new: Discrepancy) -> list[Evidence]:
+    """Evidence of an article the old evidence did not cite, saying something no old side
+    said: a new spelling, a new office, a new figure.  Articles that merely repeat one of
+    the sides (spell a name as others did) bring nothing a reviewer has not weighed."""
+    cited = {e.file for e in old.evidence}
+    said = {_side(e) for e in old.evidence}
+    return [e for e in new.evidence if e.file not in cited and _side(e) not in said]
 
 
 def _write_story_reports(

@@ -310,11 +310,17 @@ def _decide(discrepancy_id: str, status: str, db: Path, story: str | None, note:
 
     try:
         with _review_store(db) as store:
-            event = decide(store, discrepancy_id, status, note=note, by=by, story=story)
+            decision = decide(store, discrepancy_id, status, note=note, by=by, story=story)
     except ClaimcheckError as exc:
         _fail(exc)
         return
-    typer.echo(f"{event.discrepancy_id}: {event.status} by {event.by}" + (f" ({event.note})" if event.note else ""))
+    if decision.changed:
+        typer.echo(f"{decision.discrepancy_id}: {decision.status} by {decision.by}"
+                   + (f" ({decision.note})" if decision.note else ""))
+        return
+    typer.echo(f"{decision.discrepancy_id}: already {decision.status}"
+               + (f" by {decision.by} at {decision.at}" if decision.by else "") + "; nothing changed"
+               + (f"; the note {note!r} was not recorded" if note else ""))
 
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")]
@@ -332,7 +338,7 @@ def review_confirm(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.d
 @review_app.command("dismiss")
 def review_dismiss(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
                    note: NoteOption = "", by: ByOption = None) -> None:
-    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence joins it."""
+    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence adds a side (a new spelling, office or figure)."""
     _decide(discrepancy_id, "dismissed", db, story, note, by)
 
 

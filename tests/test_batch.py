@@ -189,30 +189,52 @@ def test_slug_is_the_first_date_and_the_most_mentioned_name():
     assert story_slug({}, [], "Bridge to reopen in May!", NIGHT1) == "2026-03-02-bridge-to-reopen-in-may"
 
 
-def test_a_dismissed_discrepancy_reopens_only_when_another_article_joins_its_evidence(tmp_path):
-    def found(files):
-        return Discrepancy(id="ent-1", kind=DiscrepancyKind.ENTITY_ATTRIBUTE, severity=Severity.HIGH, score=0.9,
-                           explanation="Mayor or Governor",
-                           evidence=tuple(Evidence(file=f, start=0, end=5, text="Mayor") for f in files))
+def _dismissed_then_found_again(tmp_path, kind, first, again, outlets):
+    """Save a discrepancy with the ``first`` sides (file, value), dismiss it, save it
+    again with the ``again`` sides; returns what was reopened and the final status."""
+    def found(sides):
+        return Discrepancy(id="d-1", kind=kind, severity=Severity.HIGH, score=0.9, explanation="x",
+                           evidence=tuple(Evidence(file=f, start=0, end=len(v), text=v, value=v) for f, v in sides))
 
     with Store(tmp_path / "cc.db") as store:
         run = store.begin_run(NIGHT1, "inbox")
         with store.transaction():
             story = store.create_story(title="t", run_date=NIGHT1, run_id=run.id, dim=3).id
-            _save_discrepancies(store, story, [found(["a.txt", "b.txt"])], run, {})
-        store.set_status(story, "ent-1", "dismissed", note="same man, two jobs", by="ana")
-        with store.transaction():  # the same evidence again: stays dismissed
-            assert _save_discrepancies(store, story, [found(["b.txt", "a.txt"])], run, {}) == []
-        assert store.resolve_discrepancy("ent-1").status == "dismissed"
+            _save_discrepancies(store, story, [found(first)], run, {})
+        store.set_status(story, "d-1", "dismissed", note="fine", by="ana")
         with store.transaction():
-            reopened = _save_discrepancies(store, story, [found(["a.txt", "b.txt", "c.txt"])], run,
-                                           {"c.txt": "Valley Times"})
-        assert reopened == ["ent-1 (dismissed): new evidence from c.txt (Valley Times)"]
-        history = store.history(story, "ent-1")
-        assert [(e.status, e.by) for e in history] == [
-            ("open", "claimcheck batch"), ("dismissed", "ana"), ("open", "claimcheck batch")]
-        assert "c.txt (Valley Times)" in history[-1].note
-        assert store.resolve_discrepancy("ent-1").status == "open"
+            reopened = _save_discrepancies(store, story, [found(again)], run, outlets)
+        return reopened, store.resolve_discrepancy("d-1").status, store.history(story, "d-1")
+
+
+def test_a_dismissed_discrepancy_stays_dismissed_when_new_articles_only_repeat_a_side(tmp_path):
+    reopened, status, history = _dismissed_then_found_again(
+        tmp_path, DiscrepancyKind.ENTITY_ATTRIBUTE, [("a.txt", "Mayor"), ("b.txt", "Governor")],
+        [("b.txt", "Governor"), ("a.txt", "Mayor"), ("c.txt", "mayor"), ("d.txt", "Governor")], {})
+    assert reopened == [] and status == "dismissed" and len(history) == 2
+
+
+def test_a_dismissed_discrepancy_reopens_when_new_evidence_adds_a_new_side(tmp_path):
+    reopened, status, history = _dismissed_then_found_again(
+        tmp_path, DiscrepancyKind.ENTITY_ATTRIBUTE, [("a.txt", "Mayor"), ("b.txt", "Governor")],
+        [("a.txt", "Mayor"), ("b.txt", "Governor"), ("c.txt", "Mayor"), ("d.txt", "Senator")],
+        {"d.txt": "Valley Times"})
+    assert reopened == ["d-1 (dismissed): new evidence from d.txt (Valley Times): 'Senator'"]
+    assert status == "open"
+    assert [(e.status, e.by) for e in history] == [
+        ("open", "claimcheck batch"), ("dismissed", "ana"), ("open", "claimcheck batch")]
+    assert "d.txt (Valley Times): 'Senator'" in history[-1].note
+
+
+def test_a_dismissed_spelling_slip_reopens_for_a_new_variant_not_for_the_right_spelling(tmp_path):
+    first = [("a.txt", "Ingrid Solberg"), ("b.txt", "Ingrid Solburg")]
+    right = [*first, ("c.txt", "Ingrid Solberg"), ("d.txt", "Ingrid Solberg")]
+    reopened, status, _ = _dismissed_then_found_again(tmp_path / "1", DiscrepancyKind.NAME_SPELLING, first, right, {})
+    assert reopened == [] and status == "dismissed"
+
+    variant = [*first, ("c.txt", "Ingrid Sohlberg")]
+    reopened, status, _ = _dismissed_then_found_again(tmp_path / "2", DiscrepancyKind.NAME_SPELLING, first, variant, {})
+    assert reopened == ["d-1 (dismissed): new evidence from c.txt: 'Ingrid Sohlberg'"] and status == "open"
 
 
 # --------------------------------------------------------------------------- nights
@@ -245,17 +267,15 @@ def test_seeds_over_two_nights_make_one_story_and_night_two_reports_only_what_is
     assert second.new_discrepancies == 1  # Rubio's two offices; nothing else is new
     by_id = {r[1]: r for r in discrepancy_rows(db)}
     assert by_id[narrowly][2:4] == ("dismissed", "2025-12-15")  # the dismissal holds
-    assert by_id[spelling][2] == "open"  # 003 and 004 spell Jara too: reopened, saying why
-    assert second.reopened == (f"{spelling} (dismissed): new evidence from 003_08443c62b762a239.txt, "
-                               "004_f861bce10244fa2a.txt",)
+    # 003 and 004 spell Jara as 000 and 002 did: more evidence, no new spelling, still dismissed
+    assert by_id[spelling][2] == "dismissed" and second.reopened == ()
     assert by_id["ent-38b5862652ba"][2:4] == ("open", "2025-12-16")
 
     night_two = reports / "2025-12-16"
     assert sorted(p.name for p in night_two.iterdir()) == sorted([slug, second.stories[-1].slug, "index.html"])
     report = json.loads((night_two / slug / "report.json").read_text(encoding="utf-8"))
     statuses = [(d["id"], d["status"]) for d in report["discrepancies"]]
-    assert statuses[-1] == (narrowly, "dismissed")  # shown last, in the writers' dismissed section
-    assert dict(statuses)[spelling] == "open"
+    assert statuses[-2:] == [(spelling, "dismissed"), (narrowly, "dismissed")]  # last: the dismissed section
     index = (night_two / "index.html").read_text(encoding="utf-8")
     assert f'href="{slug}/report.html"' in index
 
