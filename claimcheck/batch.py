@@ -320,10 +320,12 @@ class Skipped:
     path: str
     article_id: str
     stored_as: str
+    record: str | None = None  # the JSONL record, for an article read from one
 
     def __str__(self) -> str:
         same = "" if self.stored_as == self.article_id else f" as {self.stored_as}"
-        return f"{self.path}: already stored{same}; skipped as a duplicate"
+        where = self.path if self.record is None else f"{self.path}, record {self.record!r}"
+        return f"{where}: already stored{same}; skipped as a duplicate"
 
 
 @dataclass(frozen=True)
@@ -540,10 +542,10 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
             if stored is not None:
                 # Stored by this run before it was killed, read again now: not a duplicate.
                 if stored.run_id != run.id or not first_read:
-                    out.duplicates.append(Skipped(str(path), article.id, stored.article.id))
+                    out.duplicates.append(Skipped(str(path), article.id, stored.article.id, article.record))
                 continue
             if digest in pending:
-                out.duplicates.append(Skipped(str(path), article.id, pending[digest].id))
+                out.duplicates.append(Skipped(str(path), article.id, pending[digest].id, article.record))
                 continue
             pending[digest] = article
         if len(pending) >= config.batch_chunk_articles:

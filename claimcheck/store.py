@@ -159,6 +159,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
     BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
     """,
+    # 2: what an article's offsets refer to (the decoding used) and its JSONL record id
+    """
+    ALTER TABLE articles ADD COLUMN encoding TEXT;
+    ALTER TABLE articles ADD COLUMN record TEXT;
+    """,
 )
 
 
@@ -452,7 +457,7 @@ class Store:
         article = Article(
             id=row["id"], text=row["text"], source=row["source"], date=row["date"], title=row["title"],
             path=row["path"], url=row["url"], body_start=int(row["body_start"]),
-            notes=tuple(json.loads(row["notes"])),
+            notes=tuple(json.loads(row["notes"])), encoding=row["encoding"], record=row["record"],
         )
         story = row["story_id"] if "story_id" in row.keys() else None
         return StoredArticle(article, row["content_hash"], int(row["run_id"]), story)
@@ -498,10 +503,11 @@ class Store:
                 article_id = f"{article.id}~{content_hash[:8]}"
             self._exec(
                 "INSERT INTO articles (id, content_hash, source, date, title, path, url, body_start, "
-                "notes, text, run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "notes, text, run_id, ingested_at, encoding, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, content_hash, article.source, article.date.isoformat() if article.date else None,
                  article.title, article.path, article.url, article.body_start,
-                 json.dumps(list(article.notes), ensure_ascii=False), article.text, run_id, _now()),
+                 json.dumps(list(article.notes), ensure_ascii=False), article.text, run_id, _now(),
+                 article.encoding, article.record),
             )
             self._exec(
                 "INSERT INTO story_articles (story_id, article_id, similarity, shared_entities) "

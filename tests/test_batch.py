@@ -420,7 +420,7 @@ def test_a_malformed_jsonl_line_is_rejected_and_the_good_records_are_processed(m
     good2 = json.dumps({"id": "wire-2", "source": "Wire", "text": "Tom Aldous met workers at the Brackwater mill."})
     result, _ = night_two(mill_db, tmp_path, {"feed.jsonl": f"{good}\n{{not json\n{good2}\n"})
     only_problem(result, "feed.jsonl:2", "CC104", "not valid JSON")
-    assert {r[0] for r in rows(mill_db, "SELECT id FROM articles")} >= {"wire-1", "wire-2"}
+    assert {r[0] for r in rows(mill_db, "SELECT id FROM articles")} >= {"feed.jsonl#wire-1", "feed.jsonl#wire-2"}
 
 
 def test_an_html_page_keeps_the_article_and_drops_scripts_and_navigation(mill_db, tmp_path):
@@ -635,3 +635,19 @@ def test_a_run_killed_at_any_stage_is_finished_by_the_next_with_the_same_rows_an
         again = run_batch(inbox, db, reports, config=config, run_date=NIGHT1)
         assert again.new_articles == 0 and len(again.duplicates) == 3 and again.new_discrepancies == 0
         assert snapshot(db)["discrepancies"] == reference["discrepancies"]
+
+
+def test_a_jsonl_duplicate_is_skipped_naming_the_file_and_the_record(mill_db, tmp_path):
+    copy = json.dumps({"id": "wire-9", "source": "Wire", "text": MILL_ECHO})
+    result, inbox = night_two(mill_db, tmp_path, {"feed.jsonl": copy + "\n"})
+    assert [str(d) for d in result.duplicates] == [
+        f"{inbox / 'feed.jsonl'}, record 'wire-9': already stored as brackwater_echo.txt; skipped as a duplicate"]
+
+
+def test_the_stored_articles_keep_their_record_and_encoding_for_later_reports(mill_db, tmp_path):
+    latin = MILL_TIMES.replace("Valley Times", "Vallée Times").encode("cp1252")
+    inbox = write_inbox(tmp_path / "inbox2", {"vallee.txt": latin})
+    run_batch(inbox, mill_db, tmp_path / "reports", run_date=NIGHT2)
+    report = tmp_path / "reports" / "2026-03-03" / "2026-03-02-halvorsen-steel" / "report.json"
+    encodings = {a["id"]: a["encoding"] for a in json.loads(report.read_text(encoding="utf-8"))["articles"]}
+    assert encodings == {"brackwater_echo.txt": "utf-8", "northern_post.txt": "utf-8", "vallee.txt": "cp1252"}

@@ -135,3 +135,23 @@ def test_forked_extraction_gives_the_same_reports_and_hands_back_failures(fixtur
     assert isinstance(forked[1], ValueError) and str(forked[1]) == "cannot cut claims"
     assert [_ids(r) for i, r in enumerate(forked) if i != 1] == [_ids(r) for i, r in enumerate(serial) if i != 1]
     assert forked[0].timings["claims"] > 0  # the workers' stage timings come back
+
+
+def test_evidence_from_jsonl_names_the_file_and_the_record(tmp_path):
+    import json
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "plant_closure"
+    records = [{"id": f"r{i}", "text": p.read_text(encoding="utf-8")} for i, p in enumerate(sorted(folder.glob("*.txt")))]
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    report = claimcheck.check(feed)
+
+    texts = {a.id: a.text for a in report.articles}
+    assert report.discrepancies
+    for d in report.discrepancies:
+        for e in d.evidence:
+            assert e.file in ("wire.jsonl#r0", "wire.jsonl#r1")
+            assert texts[e.file][e.start:e.end] == e.text
