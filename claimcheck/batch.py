@@ -54,7 +54,7 @@ import numpy as np
 
 from claimcheck.config import Config
 from claimcheck.errors import InputError, ModelLoadError, ReportError, StoreError, UnreadableFileError
-from claimcheck.ingest import InputProblem, content_hash, load_articles
+from claimcheck.ingest import InputProblem, content_hash, load_articles, undated_warning
 from claimcheck.models import Article, Discrepancy, Evidence, Report
 from claimcheck.store import Run, Store, StoredDiscrepancy, StoredStory
 from claimcheck.wording import counted
@@ -359,6 +359,7 @@ class BatchResult:
     reports_dir: Path
     inbox: Path
     files: int  # article files found in the inbox
+    warnings: tuple[str, ...] = ()  # about the run as a whole (no new article has a date)
 
     @property
     def nothing_done(self) -> bool:
@@ -485,6 +486,7 @@ def run_batch(
             discrepancies=len(current), new_discrepancies=sum(d.first_run == run.id for d in current),
             reopened=tuple(reopened), written=tuple(written), index=None, reports_dir=reports_dir,
             inbox=inbox, files=len(files),
+            warnings=tuple(w for w in [undated_warning(a.article for a in store.run_articles(run.id))] if w),
         )
         index = write_index(store, run_date, reports_dir, result)
         _checkpoint("index-written")

@@ -45,7 +45,32 @@ def check(
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Check articles about one story and write a discrepancy report, most severe first."""
+    """Check articles about one story and write a discrepancy report, most severe first.
+
+    Each article's outlet and date name the sources in the report, and dates
+    drive time-aware detection ("on Monday", "last year"). Without them,
+    sources are named by file and dates show as "—". Give them in one of
+    three ways:
+
+    \b
+    1. A header block at the top of a .txt or .md file, closed by a blank line
+       (Source, Date, Title, URL; any order):
+         Source: Harbour Gazette
+         Date: 2031-03-04
+         Title: Port traffic hits a record
+
+    \b
+    2. YAML front matter at the top of a .md file:
+         ---
+         source: Harbour Gazette
+         date: 2031-03-04
+         ---
+
+    \b
+    3. One JSON object per line of a .jsonl file ("id" and "text" required;
+       "source", "date", "title", "url" optional):
+         {"id": "17", "source": "Gazette", "date": "2031-03-04", "text": "..."}
+    """
     from claimcheck.pipeline import check as run_check
     from claimcheck.report import write_report
 
@@ -66,6 +91,11 @@ def check(
         return
     for problem in report.problems:
         typer.echo(f"warning: {problem}", err=True)
+    if not quiet:
+        from claimcheck.ingest import undated_warning
+
+        if warning := undated_warning(report.articles):
+            typer.echo(f"warning: {warning}", err=True)
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
     if not quiet:
@@ -247,6 +277,8 @@ def batch(
     if result.nothing_done_reason:
         typer.echo(f"error: {result.nothing_done_reason}", err=True)
     if not quiet:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         for note in result.notes:
             typer.echo(f"note: {note}", err=True)
         for skipped in result.duplicates:

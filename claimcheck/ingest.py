@@ -68,6 +68,7 @@ __all__ = [
     "parse_date",
     "parse_jsonl",
     "read_article_file",
+    "undated_warning",
 ]
 
 PathInput = str | os.PathLike[str]
@@ -828,6 +829,17 @@ def read_article_file(path: PathInput, config: Config | None = None) -> list[Art
 
 
 # --------------------------------------------------------------------------- many inputs
+
+
+def undated_warning(articles: Iterable[Article]) -> str | None:
+    """The warning to give once per run when articles were read and none has a date."""
+    articles = list(articles)
+    if not articles or any(a.date for a in articles):
+        return None
+    return ("no article has a date: dates resolve \"on Monday\" or \"last year\" and tell an update "
+            "from an earlier report, and the report shows \"—\". Give each article a Date: header line, "
+            "a date: key in YAML front matter, or a \"date\" key in a JSONL record "
+            "(see `claimcheck check --help`)")
 
 
 def _folder_files(folder: Path, config: Config, recursive: bool) -> list[Path]:
