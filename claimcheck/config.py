@@ -32,11 +32,15 @@ class Between:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
     def __str__(self) -> str:
-        low = f"{self.low:g}" if self.low is not None else None
-        high = f"{self.high:g}" if self.high is not None else None
+        low = _number(self.low) if self.low is not None else None
+        high = _number(self.high) if self.high is not None else None
         if low is not None and high is not None:
             return f"between {low} and {high}"
         return f"at least {low}" if low is not None else f"at most {high}"
+
+
+def _number(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
 # The kinds of numbers the settings are: each check follows from the field's type.
@@ -86,6 +90,9 @@ class Config:
     # workers would cost more than it saves
     parse_processes: Count = 0
     parse_parallel_min_texts: Count = 24
+    # a longer article is parsed in pieces of at most this many characters, cut at
+    # paragraph or sentence ends (spaCy refuses a million, and its memory grows with it)
+    parse_max_chars: Annotated[int, Between(1_000, 1_000_000)] = 100_000
     cache_dir: str = field(default_factory=_default_cache_dir)
     use_cache: bool = True
 
