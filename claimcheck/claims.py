@@ -704,9 +704,20 @@ def _depth(ctx: _Context, i: int, tokens: frozenset[int]) -> int:
 
 
 def _components(ctx: _Context, tokens: frozenset[int]) -> dict[int, frozenset[int]]:
+    """``tokens`` by the root ``_root_of`` gives each.  Each token's path up is walked
+    once (roots are remembered on the way), so a sentence the parser made one long chain
+    of heads costs its length, not its length squared."""
+    root_of: dict[int, int] = {}
     groups: dict[int, set[int]] = {}
     for i in tokens:
-        groups.setdefault(_root_of(ctx, i, tokens), set()).add(i)
+        path, j = [], i
+        while j not in root_of and ctx.head(j) != j and ctx.head(j) in tokens:
+            path.append(j)
+            j = ctx.head(j)
+        root = root_of.setdefault(j, j)
+        for k in path:
+            root_of[k] = root
+        groups.setdefault(root, set()).add(i)
     return {root: frozenset(members) for root, members in sorted(groups.items())}
 
 
