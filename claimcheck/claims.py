@@ -454,7 +454,8 @@ def _find_posts(text: str, line_starts: list[int]) -> tuple[list[_Post], list[tu
     for k, (start, end) in enumerate(lines):
         line = text[start:end]
         link = _POST_LINK_RE.search(line)
-        signature = _POST_SIGNATURE_RE.search(line)
+        # a signature needs "(@": on a long line of dashes the pattern tries 80 characters at each
+        signature = _POST_SIGNATURE_RE.search(line) if "(@" in line else None
         if not (link or signature) or k in in_post:
             continue
         cut = min(m.start() for m in (link, signature) if m)
