@@ -79,6 +79,12 @@ class StoreError(ClaimcheckError):
     code = "CC500"
 
 
+class AnalysisError(ClaimcheckError):
+    """A story whose analysis failed as a whole (one article's failure is only a problem)."""
+
+    code = "CC700"
+
+
 class ReportError(ClaimcheckError):
     """A report that cannot be written, or a report file that cannot be read back."""
 
