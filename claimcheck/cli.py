@@ -253,6 +253,7 @@ def batch(
     """Nightly run: file the inbox's new articles under stories, check the stories that changed, write the night's reports.
 
     Exit status: 0 all processed, 1 some files rejected (the rest processed), 2 nothing done.
+    A file or story that failed batch_max_attempts times is held back (see `claimcheck failures`).
     """
     from claimcheck.batch import run_batch
 
@@ -285,6 +286,8 @@ def batch(
             typer.echo(f"skipped: {skipped}", err=True)
         for reopened in result.reopened:
             typer.echo(f"reopened: {reopened}", err=True)
+        for held in result.held_back:
+            typer.echo(f"held back: {held}", err=True)
         typer.echo(result.summary())
     raise typer.Exit(result.exit_code)
 
@@ -379,4 +382,41 @@ def review_reopen(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db
                   note: NoteOption = "", by: ByOption = None) -> None:
     """Reopen a confirmed or dismissed discrepancy for review."""
     _decide(discrepancy_id, "open", db, story, note, by)
+
+
+failures_app = typer.Typer(
+    help="Files and stories the nightly runs failed on: list them, or clear them to be tried again.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(failures_app, name="failures")
+
+
+@failures_app.command("list")
+def failures_list(db: DbOption = Path("claimcheck.db"), config: ConfigOption = None) -> None:
+    """List files whose reading failed and stories whose check failed, with their attempts and last error."""
+    from claimcheck.failures import format_failures, list_failures
+
+    try:
+        cfg = _config(config)
+        with _review_store(db) as store:
+            typer.echo(format_failures(list_failures(store, max_attempts=cfg.batch_max_attempts)))
+    except ClaimcheckError as exc:
+        _fail(exc)
+
+
+@failures_app.command("clear")
+def failures_clear(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A file's hash prefix (as listed) or path, or a story's slug or number.")],
+    db: DbOption = Path("claimcheck.db"),
+) -> None:
+    """Forget a file's or a story's failed attempts: the next batch run tries it again."""
+    from claimcheck.failures import clear_failure
+
+    try:
+        with _review_store(db) as store:
+            for line in clear_failure(store, key):
+                typer.echo(line)
+    except ClaimcheckError as exc:
+        _fail(exc)
 # ======================================================================= end of nightly batch runs

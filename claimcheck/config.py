@@ -165,6 +165,10 @@ class Config:
     batch_chunk_articles: Positive = 256
     # only stories that gained an article within this many days can take a new one
     story_window_days: Count = 30
+    # a file whose reading failed (or was under way when a run stopped) is tried on this
+    # many runs, then held back until its bytes change or `claimcheck failures clear`;
+    # a story whose check failed likewise, until an article joins it
+    batch_max_attempts: Positive = 3
     # how long a store operation waits for another process's write before failing
     store_busy_timeout_seconds: NonNegative = 30.0
 

@@ -561,6 +561,8 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         "discrepancies": discrepancy_rows(db),
         "history": rows(db, "SELECT discrepancy_id, status, note, by FROM review_events ORDER BY seq"),
         "runs": rows(db, "SELECT id, run_date, finished_at IS NOT NULL FROM runs ORDER BY id"),
+        # a run that finishes its work leaves no failed attempt behind
+        "failures": rows(db, "SELECT path FROM file_failures") + rows(db, "SELECT slug FROM stories WHERE attempts > 0"),
     }
 
 
@@ -585,7 +587,8 @@ def kill_chain(command: list[str], db: Path, reports: Path, points: list[str]) -
 
 def test_a_run_killed_at_any_stage_is_finished_by_the_next_with_the_same_rows_and_reports(tmp_path):
     cache = tmp_path / "cache"  # warmed by the reference run: the killed runs need no embedding model
-    (tmp_path / "cc.toml").write_text(f'cache_dir = "{cache}"\n')
+    # each killed run counts an attempt at the files it was reading: allow more than the four kills
+    (tmp_path / "cc.toml").write_text(f'cache_dir = "{cache}"\nbatch_max_attempts = 10\n')
     config = Config.load(tmp_path / "cc.toml")
     inbox = write_inbox(tmp_path / "inbox", {**MILL, "sports_desk.txt": TRANSFER})
     expected = run_batch(inbox, tmp_path / "ref.db", tmp_path / "ref", config=config, run_date=NIGHT1)
@@ -651,3 +654,119 @@ def test_the_stored_articles_keep_their_record_and_encoding_for_later_reports(mi
     report = tmp_path / "reports" / "2026-03-03" / "2026-03-02-halvorsen-steel" / "report.json"
     encodings = {a["id"]: a["encoding"] for a in json.loads(report.read_text(encoding="utf-8"))["articles"]}
     assert encodings == {"brackwater_echo.txt": "utf-8", "northern_post.txt": "utf-8", "vallee.txt": "cp1252"}
+
+
+# --------------------------------------------------------------------------- failures are not retried for ever
+
+POISON = MILL_TIMES.replace("Valley Times", "Quay Courier") + "POISON\n"
+
+
+def poison_features(monkeypatch):
+    """Make reading any article whose text holds POISON fail, as a parser crash would."""
+    from claimcheck import batch
+
+    real = batch.articles_features
+
+    def failing(articles, config):
+        if any("POISON" in a.text for a in articles):
+            raise ValueError("the parser choked")
+        return real(articles, config)
+
+    monkeypatch.setattr(batch, "articles_features", failing)
+
+
+def test_a_file_that_fails_is_tried_three_times_then_held_back_until_its_bytes_change(mill_db, tmp_path, monkeypatch):
+    poison_features(monkeypatch)
+    inbox = write_inbox(tmp_path / "inbox2", {"valley_times.txt": MILL_TIMES, "quay.txt": POISON})
+    for night in range(3):
+        result = run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2 + dt.timedelta(days=night))
+        assert result.exit_code == 1 and result.held_back == ()
+        [problem] = result.problems
+        assert str(inbox / "quay.txt") in problem and "ValueError: the parser choked" in problem
+    assert ("valley_times.txt",) in rows(mill_db, "SELECT id FROM articles")  # the good file went on
+    with Store(mill_db) as store:
+        [failure] = store.file_failures()
+    assert failure.attempts == 3 and "the parser choked" in failure.error and failure.path == str(inbox / "quay.txt")
+
+    fourth = run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2 + dt.timedelta(days=3))
+    assert fourth.exit_code == 0 and fourth.problems == ()
+    [held] = fourth.held_back
+    assert held.startswith(f"{inbox / 'quay.txt'}: held back, not read: 3 attempts failed (last: ")
+    assert f"`claimcheck failures clear {failure.content_hash[:12]}`" in held
+    assert "; 1 held back; " in fourth.summary()
+    index = (tmp_path / "r" / (NIGHT2 + dt.timedelta(days=3)).isoformat() / "index.html").read_text(encoding="utf-8")
+    assert "Held back after failing before" in index and "quay.txt: held back" in index
+
+    (inbox / "quay.txt").write_text(POISON + "A new paragraph.\n", encoding="utf-8")  # new bytes: a new file
+    fifth = run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2 + dt.timedelta(days=4))
+    assert fifth.exit_code == 1 and fifth.held_back == () and "the parser choked" in fifth.problems[0]
+
+
+def test_an_operator_lists_and_clears_failed_files_and_stories(mill_db, tmp_path, monkeypatch):
+    poison_features(monkeypatch)
+    inbox = write_inbox(tmp_path / "inbox2", {"quay.txt": POISON})
+    for night in range(3):
+        run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2 + dt.timedelta(days=night))
+    with Store(mill_db) as store:
+        [failure] = store.file_failures()
+        story = store.stories()[0]
+        store.begin_story_attempts([story.id])
+        store.story_attempt_failed(story.id, "analysis failed: ValueError: x")
+
+    listed = runner.invoke(app, ["failures", "list", "--db", str(mill_db)])
+    assert listed.exit_code == 0, listed.output
+    assert f"{failure.content_hash[:12]}  3 attempts, held back" in listed.stdout
+    assert str(inbox / "quay.txt") in listed.stdout and "the parser choked" in listed.stdout
+    assert f"{story.slug}  1 attempt" in listed.stdout and "ValueError: x" in listed.stdout
+
+    cleared = runner.invoke(app, ["failures", "clear", failure.content_hash[:12], "--db", str(mill_db)])
+    assert cleared.exit_code == 0 and f"cleared {inbox / 'quay.txt'}" in cleared.stdout
+    cleared = runner.invoke(app, ["failures", "clear", story.slug, "--db", str(mill_db)])
+    assert cleared.exit_code == 0 and f"cleared story {story.slug}" in cleared.stdout
+    unknown = runner.invoke(app, ["failures", "clear", "nothing-like-it", "--db", str(mill_db)])
+    assert unknown.exit_code == 2 and "no failed file or story" in unknown.output
+    assert runner.invoke(app, ["failures", "list", "--db", str(mill_db)]).stdout.strip() == "No failures."
+
+    again = run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2 + dt.timedelta(days=5))
+    assert again.held_back == () and "the parser choked" in again.problems[0]  # read again
+
+
+def test_a_run_that_dies_while_reading_counts_an_attempt_for_the_files_it_was_reading(mill_db, tmp_path, monkeypatch):
+    from claimcheck import batch
+
+    def killed(articles, config):
+        raise KeyboardInterrupt  # like a kill: nothing after this point runs
+
+    monkeypatch.setattr(batch, "_features_each", killed)
+    inbox = write_inbox(tmp_path / "inbox2", {"valley_times.txt": MILL_TIMES})
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2)
+    with Store(mill_db) as store:
+        [failure] = store.file_failures()
+    assert failure.attempts == 1 and "the run stopped while reading it" in failure.error
+
+    monkeypatch.undo()
+    finished = run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2)
+    assert finished.exit_code == 0 and finished.new_articles == 1
+    with Store(mill_db) as store:
+        assert store.file_failures() == []  # read at last: nothing to remember
+
+
+def test_a_story_whose_check_fails_is_held_back_after_three_tries_until_an_article_joins(tmp_path, monkeypatch):
+    break_extraction(monkeypatch, "sports_desk.txt", ValueError("parser exploded"))
+    inbox = write_inbox(tmp_path / "inbox", {"sports_desk.txt": TRANSFER})
+    db = tmp_path / "cc.db"
+    said = []
+    for night in range(4):
+        result = run_batch(inbox, db, tmp_path / "r", run_date=NIGHT1 + dt.timedelta(days=night))
+        said.append((result.exit_code, [p for p in result.problems], list(result.held_back)))
+    assert [code for code, _, _ in said] == [1, 1, 1, 0]
+    assert all("tried again" in problems[0] for _, problems, _ in said[:2])
+    assert "held back after 3 attempts" in said[2][1][0]
+    assert said[3][1] == [] and said[3][2][0].startswith("story ")
+    assert "3 attempts failed (last: analysis failed: ValueError: parser exploded)" in said[3][2][0]
+
+    other = TRANSFER.replace("Sports Desk", "Match Wire").replace("a fee of about", "a fee of")
+    more = write_inbox(tmp_path / "inbox2", {"sports_desk_2.txt": other})
+    joined = run_batch(more, db, tmp_path / "r", run_date=NIGHT1 + dt.timedelta(days=4))
+    assert joined.held_back == () and "tried again" in joined.problems[0]  # a new article: tried afresh
