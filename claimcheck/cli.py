@@ -114,11 +114,10 @@ def claims(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of text.")] = False,
 ) -> None:
     """Print one article's atomic claims with their figures, entities, speaker and modality."""
-    from claimcheck.pipeline import check as run_check
+    from claimcheck.pipeline import read_claims
 
-    cfg = _config(config)
     try:
-        report = run_check([str(path)], cfg)
+        report = read_claims([str(path)], _config(config))
     except ClaimcheckError as exc:
         _fail(exc)
         return

