@@ -598,21 +598,21 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
                 _file_article(store, run, article, digest, feature, candidates, config)
                 _checkpoint("article-committed")
             pending.clear()
-        store.end_file_attempts({digest: "; ".join(errors[path]) if path in errors else None
-                                 for path, digest in attempts.items()})
+        store.end_file_attempts({file_key: "; ".join(errors[path]) if path in errors else None
+                                 for path, file_key in attempts.items()})
         attempts.clear()
 
     progress.start("reading articles", len(files))
     for path in files:
-        digest = file_digest(path, config)
-        if digest is not None:
-            known = store.file_failure(digest)
+        file_key = file_digest(path, config)
+        if file_key is not None:
+            known = store.file_failure(file_key)
             if known is not None and known.attempts >= config.batch_max_attempts:
                 out.held_back.append(_held_back_file(path, known))
                 progress.advance(path.name)
                 continue
-            store.begin_file_attempt(digest, str(path))
-            attempts[path] = digest
+            store.begin_file_attempt(file_key, str(path))
+            attempts[path] = file_key
         loaded = load_articles([path], config)
         out.problems.extend(loaded.problems)
         if loaded.problems:
@@ -678,9 +678,9 @@ class _Checked:
 
 
 def _held_back_story(story: StoredStory) -> str:
-    return (f"{'story ' if story.slug else ''}{story.name}: held back, not checked: {story.attempts} attempts failed (last: "
-            f"{story.last_error}); it is checked again when an article joins it, or after "
-            f"`claimcheck failures clear {story.slug or story.id}`")
+    name = f"story {story.slug}" if story.slug else story.name
+    return (f"{name}: held back, not checked: {story.attempts} attempts failed (last: {story.last_error}); "
+            f"it is checked again when an article joins it, or after `claimcheck failures clear {story.slug or story.id}`")
 
 
 def _story_failed(store: Store, story: StoredStory, articles: Sequence[Article], stage: str,
