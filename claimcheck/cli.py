@@ -45,7 +45,32 @@ def check(
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Check articles about one story and write a discrepancy report, most severe first."""
+    """Check articles about one story and write a discrepancy report, most severe first.
+
+    Each article's outlet and date name the sources in the report, and dates
+    drive time-aware detection ("on Monday", "last year"). Without them,
+    sources are named by file and dates show as "—". Give them in one of
+    three ways:
+
+    \b
+    1. A header block at the top of a .txt or .md file, closed by a blank line
+       (Source, Date, Title, URL; any order):
+         Source: Harbour Gazette
+         Date: 2031-03-04
+         Title: Port traffic hits a record
+
+    \b
+    2. YAML front matter at the top of a .md file:
+         ---
+         source: Harbour Gazette
+         date: 2031-03-04
+         ---
+
+    \b
+    3. One JSON object per line of a .jsonl file ("id" and "text" required;
+       "source", "date", "title", "url" optional):
+         {"id": "17", "source": "Gazette", "date": "2031-03-04", "text": "..."}
+    """
     from claimcheck.pipeline import check as run_check
     from claimcheck.report import write_report
 
@@ -55,24 +80,28 @@ def check(
         raise typer.BadParameter(f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}")
     try:
         report = run_check([str(p) for p in inputs], _config(config))
+        if not report.articles:  # a report of nothing would say "No discrepancies found"
+            for problem in report.problems:
+                typer.echo(f"error: {problem}", err=True)
+            typer.echo("error: no article could be read; nothing written", err=True)
+            raise typer.Exit(2)
         written = write_report(report, out, formats=wanted)
     except ClaimcheckError as exc:
         _fail(exc)
         return
     for problem in report.problems:
         typer.echo(f"warning: {problem}", err=True)
+    if not quiet:
+        from claimcheck.ingest import undated_warning
+
+        if warning := undated_warning(report.articles):
+            typer.echo(f"warning: {warning}", err=True)
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    if not report.articles:
-        typer.echo("error: no article could be read", err=True)
-        raise typer.Exit(2)
     if not quiet:
-        counts = {s: sum(d.severity.value == s for d in report.discrepancies) for s in ("high", "medium", "low")}
-        typer.echo(
-            f"{len(report.articles)} articles, {len(report.claims)} claims, "
-            f"{len(report.discrepancies)} discrepancies "
-            f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low)"
-        )
+        from claimcheck.wording import check_summary
+
+        typer.echo(check_summary(report))
         for path in written.values():
             typer.echo(f"  wrote {path}")
     raise typer.Exit(1 if report.problems else 0)
@@ -85,11 +114,10 @@ def claims(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of text.")] = False,
 ) -> None:
     """Print one article's atomic claims with their figures, entities, speaker and modality."""
-    from claimcheck.pipeline import check as run_check
+    from claimcheck.pipeline import read_claims
 
-    cfg = _config(config)
     try:
-        report = run_check([str(path)], cfg)
+        report = read_claims([str(path)], _config(config))
     except ClaimcheckError as exc:
         _fail(exc)
         return
@@ -263,6 +291,7 @@ def batch(
     """Nightly run: file the inbox's new articles under stories, check the stories that changed, write the night's reports.
 
     Exit status: 0 all processed, 1 some files rejected (the rest processed), 2 nothing done.
+    A file or story that failed batch_max_attempts times is held back (see `claimcheck failures`).
     """
     from claimcheck.batch import run_batch
 
@@ -287,12 +316,16 @@ def batch(
     if result.nothing_done_reason:
         typer.echo(f"error: {result.nothing_done_reason}", err=True)
     if not quiet:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         for note in result.notes:
             typer.echo(f"note: {note}", err=True)
         for skipped in result.duplicates:
             typer.echo(f"skipped: {skipped}", err=True)
         for reopened in result.reopened:
             typer.echo(f"reopened: {reopened}", err=True)
+        for held in result.held_back:
+            typer.echo(f"held back: {held}", err=True)
         typer.echo(result.summary())
     raise typer.Exit(result.exit_code)
 
@@ -350,11 +383,17 @@ def _decide(discrepancy_id: str, status: str, db: Path, story: str | None, note:
 
     try:
         with _review_store(db) as store:
-            event = decide(store, discrepancy_id, status, note=note, by=by, story=story)
+            decision = decide(store, discrepancy_id, status, note=note, by=by, story=story)
     except ClaimcheckError as exc:
         _fail(exc)
         return
-    typer.echo(f"{event.discrepancy_id}: {event.status} by {event.by}" + (f" ({event.note})" if event.note else ""))
+    if decision.changed:
+        typer.echo(f"{decision.discrepancy_id}: {decision.status} by {decision.by}"
+                   + (f" ({decision.note})" if decision.note else ""))
+        return
+    typer.echo(f"{decision.discrepancy_id}: already {decision.status}"
+               + (f" by {decision.by} at {decision.at}" if decision.by else "") + "; nothing changed"
+               + (f"; the note {note!r} was not recorded" if note else ""))
 
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")]
@@ -372,7 +411,7 @@ def review_confirm(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.d
 @review_app.command("dismiss")
 def review_dismiss(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
                    note: NoteOption = "", by: ByOption = None) -> None:
-    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence joins it."""
+    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence adds a side (a new spelling, office or figure)."""
     _decide(discrepancy_id, "dismissed", db, story, note, by)
 
 
@@ -381,4 +420,41 @@ def review_reopen(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db
                   note: NoteOption = "", by: ByOption = None) -> None:
     """Reopen a confirmed or dismissed discrepancy for review."""
     _decide(discrepancy_id, "open", db, story, note, by)
+
+
+failures_app = typer.Typer(
+    help="Files and stories the nightly runs failed on: list them, or clear them to be tried again.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(failures_app, name="failures")
+
+
+@failures_app.command("list")
+def failures_list(db: DbOption = Path("claimcheck.db"), config: ConfigOption = None) -> None:
+    """List files whose reading failed and stories whose check failed, with their attempts and last error."""
+    from claimcheck.failures import format_failures, list_failures
+
+    try:
+        cfg = _config(config)
+        with _review_store(db) as store:
+            typer.echo(format_failures(list_failures(store, max_attempts=cfg.batch_max_attempts)))
+    except ClaimcheckError as exc:
+        _fail(exc)
+
+
+@failures_app.command("clear")
+def failures_clear(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A file's hash prefix (as listed) or path, or a story's slug or number.")],
+    db: DbOption = Path("claimcheck.db"),
+) -> None:
+    """Forget a file's or a story's failed attempts: the next batch run tries it again."""
+    from claimcheck.failures import clear_failure
+
+    try:
+        with _review_store(db) as store:
+            for line in clear_failure(store, key):
+                typer.echo(line)
+    except ClaimcheckError as exc:
+        _fail(exc)
 # ======================================================================= end of nightly batch runs
