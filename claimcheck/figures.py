@@ -727,6 +727,11 @@ def _read_one(
                 measure = measure_class(word) or word
         adjacent = _adjacent_name(q, mentions, doc, offset)
         owner_tokens, other_tokens = _holder_tokens(p)
+        # only words of the claim itself: a heading the parser ran into the sentence
+        # ("Context And Stakes / In the first round, ...") holds nothing
+        within = [(sp.start - offset, sp.end - offset) for sp in claim.spans]
+        owner_tokens = [t for t in owner_tokens if any(a <= t.idx < b for a, b in within)]
+        other_tokens = [t for t in other_tokens if any(a <= t.idx < b for a, b in within)]
         holders = (adjacent,) if adjacent else tuple(_entities_at(owner_tokens, mentions, offset))
         participants = tuple(e for e in _entities_at(other_tokens, mentions, offset) if e not in holders)
     years, days = _times(claim, q, p, doc, offset)
