@@ -530,7 +530,7 @@ def test_a_party_word_before_a_full_name_is_not_part_of_the_name(nlp):
 
 
 def test_mentions_are_read_once_per_doc_and_offset(nlp, monkeypatch):
-    import claimcheck.entities as entities
+    import claimcheck.entities.mentions as entities
 
     doc = nlp("Finance Minister Ana Ruiz met Per Lund in Port Elwin on Monday.")
     first = extract_mentions(doc, offset=10)
