@@ -10,14 +10,16 @@ One module per job:
 * ``linking`` — one ``Entity`` per person, organisation or place across a story.
 """
 
-from claimcheck.entities.linking import (
-    entity_spelling_variants,
-    is_person_description,
-    link_entities,
-    resolve_description,
+from claimcheck.entities.linking import is_person_description, link_entities, resolve_description
+from claimcheck.entities.mentions import NameWord, extract_mentions, name_runs
+from claimcheck.entities.names import (
+    NameRelation,
+    SlipRules,
+    compare_names,
+    fold_name,
+    name_spelling_variant,
+    word_slip,
 )
-from claimcheck.entities.mentions import extract_mentions
-from claimcheck.entities.names import NameRelation, compare_names, fold_name, organisation_spelling_variant
 from claimcheck.entities.offices import OFFICES, offices_compatible
 from claimcheck.entities.titles import ROLE_WORDS
 
@@ -25,13 +27,16 @@ __all__ = [
     "OFFICES",
     "ROLE_WORDS",
     "NameRelation",
+    "NameWord",
+    "SlipRules",
     "compare_names",
-    "entity_spelling_variants",
     "extract_mentions",
     "fold_name",
     "is_person_description",
     "link_entities",
+    "name_runs",
+    "name_spelling_variant",
     "offices_compatible",
-    "organisation_spelling_variant",
     "resolve_description",
+    "word_slip",
 ]

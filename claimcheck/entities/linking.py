@@ -2,8 +2,7 @@
 
 ``link_entities(mentions_by_article)`` groups the mentions of a whole story ("José Pérez",
 "Jose Perez" and "Pérez's" are one person) and says which entity each mention points at;
-``entity_spelling_variants`` lists the pairs of one entity's spellings that differ by more
-than accents or an added surname.  ``is_person_description`` and ``resolve_description``
+``is_person_description`` and ``resolve_description``
 link "the 59-year-old politician" to the person an article is about.
 """
 
@@ -16,7 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from claimcheck.entities.mentions import is_person_form
-from claimcheck.entities.names import NAME_PARTICLES, NameRelation, compare_names, fold_name, surname_tokens
+from claimcheck.entities.names import (
+    NAME_PARTICLES,
+    NameRelation,
+    compare_names,
+    fold_name,
+    short_form_tokens,
+    surname_tokens,
+)
 from claimcheck.entities.offices import OFFICES
 from claimcheck.entities.titles import ROLE_WORDS
 from claimcheck.models import Entity, EntityMention
@@ -215,15 +221,20 @@ def link_entities(
             story_count[root] += 1
             first_seen.setdefault(root, u.order)
 
-    # bare names: bucket the full names by the tokens they may be shortened to
+    # bare names: bucket the full names by the tokens they may be shortened to; a
+    # surname first, else the first word of a two-word name ("Xi" of "Xi Jinping")
     by_surname: dict[str, set[str]] = defaultdict(set)
+    by_first: dict[str, set[str]] = defaultdict(set)
     for f in full_forms:
-        for t in surname_tokens(f.split()):
+        tokens = f.split()
+        for t in surname_tokens(tokens):
             by_surname[t].add(clusters.find(f))
+        for t in short_form_tokens(tokens) - surname_tokens(tokens):
+            by_first[t].add(clusters.find(f))
     for u in person_uses:
         if len(u.tokens) >= 2:
             continue
-        candidates = sorted(by_surname.get(u.form, ()))
+        candidates = sorted(by_surname.get(u.form) or by_first.get(u.form, ()))
         root = _pick_for_short_form(u, candidates, full_orders, story_count, first_seen)
         groups["PERSON", root or u.form].append(u)
 
@@ -264,21 +275,6 @@ def link_entities(
         for u in members:
             links[u.article_id, u.mention.start, u.mention.end] = entity_id
     return entities, links
-
-
-def entity_spelling_variants(entity: Entity, token_similarity: float = 80.0) -> list[tuple[str, str]]:
-    """Pairs of the entity's written forms that are spelling variants of each other
-    (accent-only differences, added surnames and bare surnames are not)."""
-    pairs, seen = [], set()
-    for i, a in enumerate(entity.variants):
-        for b in entity.variants[i + 1 :]:
-            key = frozenset((fold_name(a), fold_name(b)))
-            if key in seen:
-                continue
-            if compare_names(a, b, token_similarity=token_similarity) is NameRelation.SPELLING_VARIANT:
-                seen.add(key)
-                pairs.append((a, b))
-    return pairs
 
 
 # --------------------------------------------------------------------------- descriptions

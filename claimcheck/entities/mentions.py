@@ -515,3 +515,58 @@ def _is_whole_words(c: _Candidate, words: Sequence[Word], token_word: Sequence[i
 def _word_set(cands: Iterable[_Candidate], token_word: Sequence[int], keep) -> set[int]:
     return {token_word[k] for c in cands if keep(c) for k in range(c.start, c.end)}
 
+
+
+# --------------------------------------------------------------------------- every written name
+
+
+@dataclass(frozen=True)
+class NameWord:
+    """One word of a written name: its folded form and where it stands (article offsets)."""
+
+    form: str  # folded: "vucic" for "Vučić"
+    start: int
+    end: int
+    text: str
+
+
+#: Parts of speech a capitalised word of a name never has ("The", "In", "He", "And").
+_NOT_NAME_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "NUM", "PUNCT", "SPACE", "SYM"})
+
+
+def _is_run_word(tok) -> bool:
+    """A capitalised word that can be part of a written name, whatever spaCy labelled it:
+    a proper noun, an entity word, or any capitalised noun-like word inside a sentence.
+    Office, role and title words ("Prime", "Minister", "Coach", "Dr") and dates are not
+    name words."""
+    text = tok.text
+    if not (tok.is_alpha and text[:1].isupper()) or tok.pos_ in _NOT_NAME_POS or tok.ent_type_ in NON_TITLE_ENTS:
+        return False
+    form = fold_name(text)
+    if form in TITLE_WORDS or form in OFFICES or form in ROLE_WORDS:
+        return False
+    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or not tok.is_sent_start
+
+
+def name_runs(doc, *, offset: int = 0) -> list[tuple[NameWord, ...]]:
+    """Every run of capitalised name words in one parsed article, read from the parse and
+    not from the entity labels: "Sarah Wagenknecht Union" in a party's name the model left
+    untagged, "Dev Ramanthan" read as no person, "Gonclaves" of "the Gonclaves family".
+    A run ends at punctuation, a line break, a lowercase word or a title word, so "Prime
+    Minister Ana Ruiz" gives the run "Ana Ruiz".  Kept on the Doc like the mentions."""
+    key = ("claimcheck.name_runs", offset)
+    if key not in doc.user_data:
+        runs: list[tuple[NameWord, ...]] = []
+        current: list[NameWord] = []
+        for tok in doc:
+            joined = bool(current) and doc[tok.i - 1].whitespace_ == " "  # no comma or line break between
+            if current and not (joined and _is_run_word(tok)):
+                runs.append(tuple(current))
+                current = []
+            if _is_run_word(tok):
+                start = tok.idx + offset
+                current.append(NameWord(fold_name(tok.text), start, start + len(tok.text), tok.text))
+        if current:
+            runs.append(tuple(current))
+        doc.user_data[key] = tuple(runs)
+    return list(doc.user_data[key])

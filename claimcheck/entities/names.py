@@ -2,8 +2,9 @@
 
 ``fold_name`` folds case, accents, punctuation and the possessive ("José Pérez-Soto's" ->
 "jose perez soto").  ``compare_names`` says how two names relate (same, accent-only,
-extended, short form, spelling variant, different); ``organisation_spelling_variant`` says
-whether two organisation names are one name with a slip in it.  Pure functions of strings.
+extended, short form, spelling variant, different); ``word_slip`` and
+``name_spelling_variant`` say whether two written names are one name with a slip in it.
+Pure functions of strings.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
+import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -87,6 +90,16 @@ def surname_tokens(tokens: Sequence[str]) -> set[str]:
     return found - NAME_PARTICLES
 
 
+def short_form_tokens(tokens: Sequence[str]) -> set[str]:
+    """Words a full name may be shortened to in copy: its surnames, and the first word of
+    a two-word name, which is the family name where it comes first ("Xi" of "Xi
+    Jinping", "Orbán" of "Orbán Viktor") and otherwise a given name used alone."""
+    found = surname_tokens(tokens)
+    if len(tokens) == 2:
+        found.add(tokens[0])
+    return found - NAME_PARTICLES
+
+
 def gendered_pair(x: str, y: str) -> bool:
     """Daniel/Daniela, Mario/Maria: similar by letters, different people."""
     if len(x) == len(y):
@@ -117,7 +130,7 @@ def compare_names(a: str, b: str, *, token_similarity: float = 80.0) -> NameRela
         short, long = sorted((ta, tb), key=len)
         if len(short) >= 2:
             return NameRelation.EXTENDED if _is_subsequence(short, long) else NameRelation.DIFFERENT
-        return NameRelation.SHORT_FORM if short[0] in surname_tokens(long) else NameRelation.DIFFERENT
+        return NameRelation.SHORT_FORM if short[0] in short_form_tokens(long) else NameRelation.DIFFERENT
     differing = [(x, y) for x, y in zip(ta, tb) if x != y]
     # two full names sharing no token are two people, however alike the letters
     if len(ta) >= 2 and len(differing) == len(ta):
@@ -144,7 +157,10 @@ _REGIONAL_SPELLINGS = tuple(
         (r"mme$", "m"),
     )
 )
-_MIN_CHECKED_WORD = 4  # "Bank" and "Bonk": shorter words are other words, not slips
+_MIN_CHECKED_WORD = 4  # "Bank" and "Bonk", "Eva" and "Ava": shorter words are other words, not slips
+#: Endings that make another correct form of a name word: "National" / "Nationals", "Chile"
+#: / "Chilean", "Russia" / "Russian", "Iraq" / "Iraqi", "Spain" / "Spanish".
+_INFLECTIONS = frozenset({"s", "es", "n", "an", "ian", "ese", "i", "ish"})
 
 
 def _regional_form(word: str) -> str:
@@ -155,39 +171,71 @@ def _regional_form(word: str) -> str:
 
 def _one_word_two_forms(x: str, y: str) -> bool:
     """Two correct forms of one word: regional spellings or an inflection ("National" /
-    "Nationals", "Chile" / "Chilean")."""
+    "Nationals", "Chile" / "Chilean"); "Greg" / "Gregg" is neither."""
     short, long = sorted((x, y), key=len)
-    return long.startswith(short) or _regional_form(x) == _regional_form(y)
+    inflected = long.startswith(short) and long[len(short) :] in _INFLECTIONS
+    return inflected or _regional_form(x) == _regional_form(y)
 
 
-def organisation_spelling_variant(a: str, b: str, *, max_edits: int = 1) -> bool:
-    """Whether two multi-word names that are not people's ("Northfield Credit Union" /
-    "Northfeld Credit Union") are one name with a slip in it.
+@functools.lru_cache(maxsize=1 << 16)
+def word_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 6 for "the", about 4 for
+    "hotel" or "Sarah", under 3 for most surnames, 0 for a word never seen)."""
+    from wordfreq import zipf_frequency  # its word lists load on first use
 
-    People's names drift in spelling between sources (transliteration, a dropped accent,
-    "Mariela" / "Mariella"), hence the looser ``compare_names``; an organisation's name is
-    a fixed string, so only a slip counts: every differing word is within ``max_edits``
-    letters (one extra, missing, wrong or swapped letter) of its counterpart, at least
-    one word is shared, and no differing word is a regional spelling or an inflection of
-    the other ("Labour Party" / "Labor Party" and "National Party" / "Nationals Party"
-    are both correct somewhere).
+    return zipf_frequency(word, "en")
 
-    >>> organisation_spelling_variant("Labour Party", "Labor Party")
+
+def sounds_alike(x: str, y: str) -> bool:
+    """Same first letter and the same Metaphone key: "Becco" / "Beccuau", "Laura" /
+    "Laure", and romanizations of one name ("Mohammed" / "Muhammad")."""
+    return x[:1] == y[:1] and jellyfish.metaphone(x) == jellyfish.metaphone(y)
+
+
+@dataclass(frozen=True)
+class SlipRules:
+    """How far two written words may differ and still be one name word misspelt
+    (``Config.spelling_*``)."""
+
+    min_similarity: float = 80.0  # rapidfuzz ratio of the two words
+    max_edits: int = 2  # letters extra, missing, wrong or swapped (OSA distance)
+    sound_similarity: float = 60.0  # the ratio two words that sound alike need (one office's holder)
+    common_zipf: float = 4.0  # two words both this common are two words, not a slip
+
+
+def word_slip(x: str, y: str, rules: SlipRules = SlipRules()) -> bool:
+    """Whether two different folded words are one name word written two ways: at most
+    ``max_edits`` letters apart and ``min_similarity`` alike ("Wurtz" / "Wirtz",
+    "Franois" / "Francois", "Sarah" / "Sahra").
+
+    Not a slip: accents alone (the words are folded first), short words ("Eva" / "Ava"),
+    regional spellings and inflections ("Labour" / "Labor", "National" / "Nationals"),
+    gendered given names ("Daniel" / "Daniela"), two common English words ("Hall" /
+    "Mall"): those are two words, each correct; and the same sounds romanized with other
+    letters ("Mohammed" / "Muhammad", "Alexander" / "Aleksandar"), which are too far apart
+    by letters.
+    """
+    if x == y or min(len(x), len(y)) < _MIN_CHECKED_WORD or not (x.isalpha() and y.isalpha()):
+        return False
+    if _one_word_two_forms(x, y) or gendered_pair(x, y):
+        return False
+    if min(word_zipf(x), word_zipf(y)) >= rules.common_zipf:
+        return False
+    return fuzz.ratio(x, y) >= rules.min_similarity and OSA.distance(x, y) <= rules.max_edits
+
+
+def name_spelling_variant(a: Sequence[str], b: Sequence[str], rules: SlipRules = SlipRules()) -> bool:
+    """Whether two written names of two or more words (folded words, in order) are one
+    name with a slip in it: a difference of one or two letters over the whole name
+    (``max_edits``), every differing word a ``word_slip`` ("Northfield Credit Union" /
+    "Northfeld Credit Union", "Hendrik Vossberg" / "Hendrick Vosberg").
+
+    >>> name_spelling_variant("labour party".split(), "labor party".split())
     False
     """
-    ta, tb = fold_name(a).split(), fold_name(b).split()
-    if len(ta) < 2 or len(ta) != len(tb):
+    if len(a) < 2 or len(a) != len(b):
         return False
-    differing = [(x, y) for x, y in zip(ta, tb) if x != y]
-    if not differing or len(differing) == len(ta):
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    if not differing or not all(word_slip(x, y, rules) for x, y in differing):
         return False
-    return all(
-        min(len(x), len(y)) >= _MIN_CHECKED_WORD
-        and x.isalpha()
-        and y.isalpha()
-        and OSA.distance(x, y) <= max_edits
-        and not _one_word_two_forms(x, y)
-        and not gendered_pair(x, y)
-        for x, y in differing
-    )
-
+    return sum(OSA.distance(x, y) for x, y in differing) <= rules.max_edits
