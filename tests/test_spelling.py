@@ -147,6 +147,9 @@ def test_one_office_two_names_that_sound_alike():
          "Carmine Rousso said three suspects were arrested."),
         # one office, one word changed by sound: a romanization
         ("Public prosecutor Carmen Rousseau spoke.", "Public prosecutor Carmen Rousso spoke."),
+        # a place written alone two ways is as often two transliterations as a slip
+        ("Cases rose in Mutanga on Friday.", "The Mutanga Health Zone reported new cases.",
+         "Cases rose in Mutanga again.", "Cases rose in Moutanga on Friday."),
         # a one-word name two letters off is another name ("PM Petrovan" is not "Petrovic")
         ("President Dragan Petrovic spoke on Monday.", "President Dragan Petrovic spoke again.",
          "Protests continued after PM Petrovan resigned."),
@@ -173,6 +176,7 @@ def test_slips_of_one_or_two_letters(x, y):
         ("hall", "mall"),  # two English words
         ("nationals", "national"),  # an inflection
         ("chilean", "chile"),
+        ("sparked", "spark"),  # a headline's verb form
         ("labour", "labor"),  # a regional spelling
         ("daniela", "daniel"),  # two people
         ("eva", "ava"),  # too short to tell

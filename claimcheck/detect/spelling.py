@@ -9,10 +9,11 @@ name ("Sarah Wagenknecht Union").  Three ways one name shows two spellings:
   in the same place and every other word a slip of a letter or two ("Hendrik Vossberg" /
   "Hendrick Vosberg", "Franois Bayrou" / "François Bayrou"), or the same sounds written
   with other letters ("Alexander" / "Aleksandar"; ``claimcheck.entities.word_slip``).
-* **One word** that is a slip of a word of a longer name the story gives ("Writz" against
-  "Florian Wirtz", "the Gonclaves family" against "Kaylee Goncalves"): both words rare in
-  English (wordfreq), so that "Austria" and "Australia" stay two countries, and letters
-  only.
+* **One word** written alone that is one letter off a word of a person's full name the
+  story gives ("Writz" against "Florian Wirtz", "the Gonclaves family" against "Kaylee
+  Goncalves"): both words rare in English (wordfreq), so that "Austria" and "Australia"
+  stay two countries.  Places written alone are left out: "Boulapé" / "Bulape" is as
+  often two transliterations as a slip.
 * **One office, two names that sound alike** word for word: "Paris prosecutor Laura
   Becco" against "Paris prosecutor Laure Beccuau" (the office read with the mention).
 
@@ -92,18 +93,24 @@ def _read_uses(ctx: StoryContext) -> _Uses:
     return uses
 
 
-def _oriented(uses: _Uses, a: Form, b: Form) -> _Slip | None:
+def _oriented(ctx: StoryContext, uses: _Uses, a: Form, b: Form) -> _Slip | None:
     """The slip between two forms, the rarer first, when the rarer is one source's only
     and another source writes the other."""
     sa, sb = uses.sources(a), uses.sources(b)
     rare, common = (a, b) if (len(sa), a) <= (len(sb), b) else (b, a)
     rare_sources, common_sources = uses.sources(rare), uses.sources(common)
     if len(rare_sources) != 1 or not common_sources - rare_sources:
+        if ctx.tracing:
+            spans = [
+                (aid, w[0][0].start, w[0][-1].end) for f in (a, b) for aid, w in sorted(uses.by_form[f].items())
+            ]
+            ctx.refuse(NAME, "several sources", spans, f"“{' '.join(rare)}” and “{' '.join(common)}” are each "
+                       "written by several sources (or by one source only): two names, not a slip")
         return None
     return _Slip(rare, common)
 
 
-def _multi_word_slips(uses: _Uses, rules: SlipRules) -> list[_Slip]:
+def _multi_word_slips(ctx: StoryContext, uses: _Uses, rules: SlipRules) -> list[_Slip]:
     """Names of two or more words that differ by slips; compares only forms that share a
     word in the same place or the initials of every word (a slip seldom hits an initial)."""
     index: dict[tuple, list[Form]] = defaultdict(list)
@@ -116,7 +123,7 @@ def _multi_word_slips(uses: _Uses, rules: SlipRules) -> list[_Slip]:
         partners = {g for key in _index_keys(f) for g in index[key] if g > f}
         for g in sorted(partners):
             if name_spelling_variant(f, g, rules):
-                slip = _oriented(uses, f, g)
+                slip = _oriented(ctx, uses, f, g)
                 if slip is not None:
                     found.append(slip)
     return found
@@ -126,14 +133,23 @@ def _index_keys(f: Form) -> list[tuple]:
     return [(len(f), i, word) for i, word in enumerate(f)] + [(len(f), "".join(w[:1] for w in f))]
 
 
-def _one_word_slips(uses: _Uses, rules: SlipRules, rare_zipf: float) -> list[_Slip]:
-    """A rare one-word name one source writes, a slip of a rare word of a longer name that
-    two or more other sources write."""
+def _one_word_slips(ctx: StoryContext, uses: _Uses, rules: SlipRules, rare_zipf: float) -> list[_Slip]:
+    """A rare one-word name one source writes alone, a slip of a rare word of a person's
+    full name that two or more other sources write.  People only: a place written alone
+    in two ways is as often two transliterations ("Boulapé" / "Bulape") as a slip."""
     one_word = SlipRules(rules.min_similarity, _ONE_WORD_MAX_EDITS, rules.sound_similarity, rules.common_zipf)
     in_full_names = {w for f in uses.by_form if len(f) >= 2 for w in f}
+    people_words = {
+        w
+        for e in ctx.entities
+        if e.label == "PERSON"
+        for v in e.variants
+        if len(words := fold_name(v).split()) >= 2
+        for w in words
+    }
     common_words = [
         (f[0],) for f in uses.by_form
-        if len(f) == 1 and f[0] in in_full_names and len(uses.sources(f)) >= 2
+        if len(f) == 1 and f[0] in people_words and len(uses.sources(f)) >= 2
         and len(f[0]) >= _MIN_ONE_WORD and word_zipf(f[0]) < rare_zipf
     ]
     found = []
@@ -144,7 +160,7 @@ def _one_word_slips(uses: _Uses, rules: SlipRules, rare_zipf: float) -> list[_Sl
             continue  # part of a longer name ("Milos Vucevic" is not "Vucic"): compared as that
         for g in common_words:
             if abs(len(f[0]) - len(g[0])) <= one_word.max_edits and word_slip(f[0], g[0], one_word):
-                slip = _oriented(uses, f, g)
+                slip = _oriented(ctx, uses, f, g)
                 if slip is not None:
                     found.append(slip)
     return found
@@ -176,7 +192,7 @@ def _same_office_slips(ctx: StoryContext, uses: _Uses, rules: SlipRules) -> list
         for f in forms:
             for g in forms:
                 if g > f and len(f) == len(g) and _sound_alike_names(f, g, rules):
-                    slip = _oriented(uses, f, g)
+                    slip = _oriented(ctx, uses, f, g)
                     if slip is not None:
                         found.append(slip)
     return found
@@ -295,8 +311,8 @@ def detect_spelling_variants(ctx: StoryContext) -> list[Discrepancy]:
         common_zipf=cfg.spelling_common_zipf,
     )
     uses = _read_uses(ctx)
-    slips = _multi_word_slips(uses, rules)
-    slips += _one_word_slips(uses, rules, cfg.spelling_rare_zipf)
+    slips = _multi_word_slips(ctx, uses, rules)
+    slips += _one_word_slips(ctx, uses, rules, cfg.spelling_rare_zipf)
     slips += _same_office_slips(ctx, uses, rules)
     out = []
     for card in _cards(slips):

@@ -158,9 +158,10 @@ _REGIONAL_SPELLINGS = tuple(
     )
 )
 _MIN_CHECKED_WORD = 4  # "Bank" and "Bonk", "Eva" and "Ava": shorter words are other words, not slips
-#: Endings that make another correct form of a name word: "National" / "Nationals", "Chile"
-#: / "Chilean", "Russia" / "Russian", "Iraq" / "Iraqi", "Spain" / "Spanish".
-_INFLECTIONS = frozenset({"s", "es", "n", "an", "ian", "ese", "i", "ish"})
+#: Endings that make another correct form of a word: "National" / "Nationals", "Chile" /
+#: "Chilean", "Russia" / "Russian", "Iraq" / "Iraqi", "Spain" / "Spanish", and the verb
+#: forms of Title Case headlines ("Stocks Plunge" / "Stocks Plunged", "Sparking").
+_INFLECTIONS = frozenset({"s", "es", "n", "an", "ian", "ese", "i", "ish", "d", "ed", "ing", "er", "ers"})
 
 
 def _regional_form(word: str) -> str:
@@ -217,11 +218,11 @@ def word_slip(x: str, y: str, rules: SlipRules = SlipRules()) -> bool:
     """
     if x == y or min(len(x), len(y)) < _MIN_CHECKED_WORD or not (x.isalpha() and y.isalpha()):
         return False
+    if fuzz.ratio(x, y) < rules.min_similarity or OSA.distance(x, y) > rules.max_edits:
+        return False
     if _one_word_two_forms(x, y) or gendered_pair(x, y):
         return False
-    if min(word_zipf(x), word_zipf(y)) >= rules.common_zipf:
-        return False
-    return fuzz.ratio(x, y) >= rules.min_similarity and OSA.distance(x, y) <= rules.max_edits
+    return min(word_zipf(x), word_zipf(y)) < rules.common_zipf  # two common words are two words
 
 
 def name_spelling_variant(a: Sequence[str], b: Sequence[str], rules: SlipRules = SlipRules()) -> bool:
