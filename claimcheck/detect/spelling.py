@@ -256,7 +256,7 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
         if len(uses.sources(form)) != 1:
             continue
         (article_id, windows), = uses.by_form[form].items()
-        if any(e.file == article_id and set(e.value.lower().split()) >= set(form) for e in evidence):
+        if any(e.file == article_id and set(fold_name(e.value).split()) >= set(form) for e in evidence):
             continue
         first = _first_use(ctx, windows, article_id)
         if first is not None and not any(_overlap(e, first[0]) for e in evidence):
@@ -273,9 +273,11 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
     ]
     if not candidates:
         return None
-    anchor = ctx.sentence_text(ctx.claim(evidence[0].claim_id))
-    closeness = ctx.similarity([anchor] * len(candidates), [ctx.sentence_text(c) for _, c in candidates])
-    best = max(range(len(candidates)), key=lambda k: (float(closeness[k]), -k))
+    sentences = [ctx.sentence_text(ctx.claim(evidence[0].claim_id))]
+    sentences += sorted({ctx.sentence_text(c) for _, c in candidates} - set(sentences))
+    vectors = ctx.vectors(sentences)
+    closeness = dict(zip(sentences, vectors @ vectors[0]))
+    best = max(range(len(candidates)), key=lambda k: (float(closeness[ctx.sentence_text(candidates[k][1])]), -k))
     evidence.append(_side(ctx, *candidates[best], differing))
 
     common_sources = len(uses.sources(main))
