@@ -23,7 +23,7 @@ is one outlet's and two spellings each written by several outlets are two names 
 people who share a surname, "Hans" and "Hanna"); two common English words are two words.
 
 A card gathers the slips of one name (every rarer spelling, one side each) and one use
-of the common spelling by another source, the one whose sentence is closest to the
+of the common spelling by another source, the one whose claim is closest to the
 first rarer one's.
 """
 
@@ -246,7 +246,7 @@ def _side(ctx: StoryContext, window: Window, claim, differing: set[str]) -> Evid
 
 def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy | None:
     """One side per spelling of the name: the first use of each rarer one, and the use of
-    the spelling most sources write, by another source, whose sentence is closest to the
+    the spelling most sources write, by another source, whose claim is closest to the
     first rarer one's (the same thing said with the other spelling)."""
     forms = {f for s in card for f in (s.rare, s.common)}
     main = max(forms, key=lambda f: (len(uses.sources(f)), len(f), f))
@@ -273,11 +273,12 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
     ]
     if not candidates:
         return None
-    sentences = [ctx.sentence_text(ctx.claim(evidence[0].claim_id))]
-    sentences += sorted({ctx.sentence_text(c) for _, c in candidates} - set(sentences))
-    vectors = ctx.vectors(sentences)
-    closeness = dict(zip(sentences, vectors @ vectors[0]))
-    best = max(range(len(candidates)), key=lambda k: (float(closeness[ctx.sentence_text(candidates[k][1])]), -k))
+    # claims were embedded when they were grouped: their vectors come from the cache
+    texts = [ctx.claim(evidence[0].claim_id).text]
+    texts += sorted({c.text for _, c in candidates} - set(texts))
+    vectors = ctx.vectors(texts)
+    closeness = dict(zip(texts, vectors @ vectors[0]))
+    best = max(range(len(candidates)), key=lambda k: (float(closeness[candidates[k][1].text]), -k))
     evidence.append(_side(ctx, *candidates[best], differing))
 
     common_sources = len(uses.sources(main))

@@ -534,7 +534,7 @@ class NameWord:
 _NOT_NAME_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "NUM", "PUNCT", "SPACE", "SYM"})
 
 
-def _is_run_word(tok) -> bool:
+def _is_run_word(tok, sentence_starts: set[int]) -> bool:
     """A capitalised word that can be part of a written name, whatever spaCy labelled it:
     a proper noun, an entity word, or any capitalised noun-like word inside a sentence.
     Office, role and title words ("Prime", "Minister", "Coach", "Dr") and dates are not
@@ -545,7 +545,7 @@ def _is_run_word(tok) -> bool:
     form = fold_name(text)
     if form in TITLE_WORDS or form in OFFICES or form in ROLE_WORDS:
         return False
-    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or not tok.is_sent_start
+    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or tok.i not in sentence_starts
 
 
 def name_runs(doc, *, offset: int = 0) -> list[tuple[NameWord, ...]]:
@@ -558,12 +558,14 @@ def name_runs(doc, *, offset: int = 0) -> list[tuple[NameWord, ...]]:
     if key not in doc.user_data:
         runs: list[tuple[NameWord, ...]] = []
         current: list[NameWord] = []
+        starts = {s.start for s in doc.sents}  # Token.is_sent_start rescans the doc on every call
         for tok in doc:
+            name_word = _is_run_word(tok, starts)
             joined = bool(current) and doc[tok.i - 1].whitespace_ == " "  # no comma or line break between
-            if current and not (joined and _is_run_word(tok)):
+            if current and not (joined and name_word):
                 runs.append(tuple(current))
                 current = []
-            if _is_run_word(tok):
+            if name_word:
                 start = tok.idx + offset
                 current.append(NameWord(fold_name(tok.text), start, start + len(tok.text), tok.text))
         if current:
