@@ -252,7 +252,7 @@ def test_seeds_over_two_nights_make_one_story_and_night_two_reports_only_what_is
         "3 new articles in 1 story (1 new story); 0 skipped as duplicates; 0 rejected; 2 discrepancies (2 new)")
     slug = "2025-12-15-jose-antonio-kast"
     assert list(stories(db)) == [slug]
-    spelling, narrowly = "nam-def2625499d7", "qua-4cd55d862f87"
+    spelling, narrowly = "nam-a35594c14f17", "qua-4cd55d862f87"
     assert {r[1] for r in discrepancy_rows(db)} == {spelling, narrowly}
 
     with Store(db) as store:  # during the day, a fact-checker dismisses both
