@@ -56,7 +56,9 @@ def test_a_detector_may_only_report_the_kinds_it_registered():
         return [Discrepancy(id="x", kind=DiscrepancyKind.DATE, severity=Severity.LOW, score=0.1,
                             explanation="x", evidence=())]
 
-    with pytest.raises(ValueError, match="not one of its kinds"):
+    from claimcheck.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="not one of its kinds"):
         story("The bridge opened on Monday.", config=CONFIG.replace(detectors=("test-wrong-kind",)))
 
 
