@@ -421,6 +421,20 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
         cls = measure_class(c)
         if cls:  # "750 girls attending" and "23 girls missing" are two counts
             return cls, tuple(words)
+    if noun is None and p.verb is not None:
+        # "Of the fatalities, 87 occurred in Kerr County": the set the figure is taken from
+        for child in p.verb.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj" and measure_class(g.lemma_.lower()):
+                        return measure_class(g.lemma_.lower()), (g.lemma_.lower(),)
+    if p.root is not None and noun is None:
+        # "$2.48 trillion in lost value": a sum "in" what it is counted as
+        for child in p.root.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i not in p.inside:
+                for g in child.children:
+                    if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                        return measure_class(g.lemma_.lower()) or g.lemma_.lower(), (g.lemma_.lower(),)
     return None, tuple(words)
 
 
@@ -589,7 +603,7 @@ def _moved(p: _Parts) -> bool:
 
 
 def _qualifiers(p: _Parts) -> tuple[str, ...]:
-    noun = p.counted or p.base
+    noun = p.counted  # a share's base ("of the eligible voters") is not what it measures
     if noun is None:
         return ()
     return tuple(

@@ -143,7 +143,9 @@ def _qualified_apart(a: Figure, b: Figure) -> bool:
                 for w in y.qualifiers
             ):
                 return True
-            if not y.qualifiers and word not in y.lemmas:
+            if not y.qualifiers and word not in y.lemmas and mine is None:
+                # one side narrows what it counts ("league goals"); a value of an exclusive
+                # set on one side only ("confirmed deaths") narrows nothing the other denies
                 return True
     return False
 
@@ -204,8 +206,10 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
     multi = set()
     for fs in by_article.values():
         for x, y in itertools.combinations(fs, 2):
-            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y, slots) != "different"
-                    and not intervals_overlap(x.quantity, y.quantity)):
+            # one article giving two values of one slot ("62 goals" and "23 league goals"
+            # are two slots): the measure alone does not make the slot in this story
+            if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
+                    and not _qualified_apart(x, y) and not intervals_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
     return replace(slots, multi=frozenset(multi))
 
