@@ -662,3 +662,19 @@ def test_a_span_told_in_two_units_is_one_span_in_the_smaller():
 def test_several_hundred_thousand_is_hundreds_of_thousands():
     [q] = parse_quantities("Several hundred thousand people rallied in the capital.")
     assert (q.text, q.low, q.high) == ("Several hundred thousand", 300_000, 900_000)
+
+
+@pytest.mark.parametrize(
+    "text, surface, low, high",
+    [
+        ("More than a foot of rain fell in less than an hour.", "less than an hour", 0, 1),
+        ("The talks went on for a week.", "a week", 0.5, 1.5),
+    ],
+)
+def test_one_unit_of_time_after_a_hedge_or_a_preposition_is_a_span(text, surface, low, high):
+    [q] = [q for q in parse_quantities(text) if q.kind == K.DURATION]
+    assert (q.text, q.low, q.high) == (surface, low, high)
+
+
+def test_a_bare_a_year_is_no_span():
+    assert [q for q in parse_quantities("It was a year of protests.") if q.kind == K.DURATION] == []

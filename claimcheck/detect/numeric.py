@@ -192,6 +192,10 @@ def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
             t = max(t, cfg.numeric_multi_similarity)
     else:
         t = cfg.numeric_holder_similarity if _holders(a, b, slots) == "same" else cfg.numeric_context_similarity
+    if a.quantity.kind == QuantityKind.DURATION:
+        # a span's unit says nothing of what it times (a term in office, a window, a
+        # sentence): spans are many in every story, so their wording must say it
+        t = max(t, cfg.numeric_multi_similarity)
     if _qualified_apart(a, b):
         t += cfg.numeric_qualifier_penalty
     return t
