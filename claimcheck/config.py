@@ -115,7 +115,7 @@ class Config:
 
     # detection ----------------------------------------------------------------------
     # the detectors that run, by registered name (claimcheck.detect.registry)
-    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope", "attribution")
+    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope", "attribution", "quotes")
     # Two figures of different sources meet (and are compared) when their slots cannot be
     # told apart (claimcheck.detect.numeric) and their claims, figure masked, are at least
     # this similar.  Chosen on the real-news development set (../shared/eval/stories, 15
@@ -140,6 +140,11 @@ class Config:
     # one figure credited to two named sources (detect/attribution.py): the two claims must
     # be at least this alike as well, since a source named on each side is a strong claim
     attribution_similarity: Fraction = 0.6
+    # one speaker's statement quoted by two outlets (detect/quotes.py): the two quotes mean
+    # the same at this similarity, and differ when at least quote_min_changed_words content
+    # words of one stand where the other has others
+    quote_similarity: Fraction = 0.75
+    quote_min_changed_words: Positive = 2
     # a numeric conflict is high severity when the gap between the two intervals is at
     # least this fraction of the larger figure (54% vs 61%: 0.10), else medium
     numeric_high_severity_gap: NonNegative = 0.02

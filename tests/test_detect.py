@@ -298,3 +298,18 @@ def test_two_tolls_for_the_same_day_stay_a_conflict():
     ]
     [d] = found(claimcheck.check(articles, CONFIG))
     assert d.severity == Severity.HIGH
+
+
+def test_one_speakers_words_quoted_two_ways_are_shown():
+    report = story('"We are working day and night to quickly stop the spread of the fire and protect every home," '
+                   'said Mayor Lena Ortiz on Friday.',
+                   '"We are working day and night to rapidly halt the spread of the fire and protect every home," '
+                   'said Mayor Lena Ortiz on Friday.')
+    [d] = found(report, DiscrepancyKind.OTHER)
+    assert "Lena Ortiz" in d.title and {e.value for e in d.evidence} == {"quickly stop", "rapidly halt"}
+
+
+def test_a_quote_with_contractions_expanded_or_cut_short_is_the_same_quote():
+    report = story('"We\'re going to rebuild every home that was lost," said Mayor Lena Ortiz.',
+                   '"We are going to rebuild every home," said Mayor Lena Ortiz.')
+    assert found(report, DiscrepancyKind.OTHER) == []
