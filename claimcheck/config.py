@@ -115,7 +115,7 @@ class Config:
 
     # detection ----------------------------------------------------------------------
     # the detectors that run, by registered name (claimcheck.detect.registry)
-    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope", "attribution", "quotes")
+    detectors: tuple[str, ...] = ("numeric", "margin", "offices", "spelling", "scope", "attribution", "quotes", "acronyms")
     # Two figures of different sources meet (and are compared) when their slots cannot be
     # told apart (claimcheck.detect.numeric) and their claims, figure masked, are at least
     # this similar.  Chosen on the real-news development set (../shared/eval/stories, 15

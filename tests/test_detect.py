@@ -313,3 +313,16 @@ def test_a_quote_with_contractions_expanded_or_cut_short_is_the_same_quote():
     report = story('"We\'re going to rebuild every home that was lost," said Mayor Lena Ortiz.',
                    '"We are going to rebuild every home," said Mayor Lena Ortiz.')
     assert found(report, DiscrepancyKind.OTHER) == []
+
+
+def test_one_acronym_spelled_out_as_two_names_is_shown():
+    report = story("The Northern Farmers League (NFL) won four seats in the regional vote.",
+                   "The National Freedom List (NFL) won four seats in the regional vote.")
+    [d] = found(report, DiscrepancyKind.ENTITY_ATTRIBUTE)
+    assert "NFL" in d.title
+
+
+def test_one_acronym_spelled_out_in_two_word_orders_is_one_name():
+    report = story("The Alliance Marta Velez (AMV) won four seats in the regional vote.",
+                   "The Marta Velez Alliance for Change (AMV) won four seats in the regional vote.")
+    assert found(report, DiscrepancyKind.ENTITY_ATTRIBUTE) == []

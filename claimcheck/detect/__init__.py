@@ -10,12 +10,13 @@ run.  The built-in ones:
 * ``spelling`` — one name spelled two ways;
 * ``scope`` — one figure given two reaches ("statewide" / "nationwide");
 * ``attribution`` — one figure credited to two different named sources;
-* ``quotes`` — one speaker's words quoted two ways.
+* ``quotes`` — one speaker's words quoted two ways;
+* ``acronyms`` — one acronym spelled out as two different names.
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import attribution, margin, numeric, offices, quotes, scope, spelling  # noqa: F401 - registrations
+from claimcheck.detect import acronyms, attribution, margin, numeric, offices, quotes, scope, spelling  # noqa: F401 - registrations
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,
