@@ -9,12 +9,13 @@ run.  The built-in ones:
 * ``offices`` — one person given two offices that cannot be held together;
 * ``spelling`` — one name spelled two ways;
 * ``scope`` — one figure given two reaches ("statewide" / "nationwide");
-* ``attribution`` — one figure credited to two different named sources.
+* ``attribution`` — one figure credited to two different named sources;
+* ``dates`` — one event dated differently by two sources (``dates.py``).
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import attribution, margin, numeric, offices, scope, spelling  # noqa: F401 - registrations
+from claimcheck.detect import attribution, dates, margin, numeric, offices, scope, spelling  # noqa: F401 - registrations
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,
