@@ -11,12 +11,15 @@ run.  The built-in ones:
 * ``scope`` — one figure given two reaches ("statewide" / "nationwide");
 * ``attribution`` — one figure credited to two different named sources;
 * ``quotes`` — one speaker's words quoted two ways;
-* ``acronyms`` — one acronym spelled out as two different names.
+* ``acronyms`` — one acronym spelled out as two different names;
+* ``dates`` — one event dated differently by two sources (``dates.py``).
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import acronyms, attribution, margin, numeric, offices, quotes, scope, spelling  # noqa: F401 - registrations
+from claimcheck.detect import (  # noqa: F401 - registrations
+    acronyms, attribution, dates, margin, numeric, offices, quotes, scope, spelling,
+)
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,
