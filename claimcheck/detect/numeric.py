@@ -131,10 +131,13 @@ def _measures(a: Figure, b: Figure) -> str:
     return "none"
 
 
-def _qualified_apart(a: Figure, b: Figure) -> bool:
+def _qualified_apart(a: Figure, b: Figure, *, one_article: bool = False) -> bool:
     """"20 confirmed cases" / "28 suspected cases": two values of one exclusive set; or a
     narrowing word on one side only that the other claim never uses ("23 league goals" /
-    "62 goals")."""
+    "62 goals").  Within one article a narrowing word on one side always sets the two
+    apart: an article giving "62 goals" and "23 league goals" gives two tallies."""
+    if one_article and set(a.qualifiers) != set(b.qualifiers):
+        return True
     for x, y in ((a, b), (b, a)):
         for word in x.qualifiers:
             mine = exclusive_value(word)
@@ -213,7 +216,7 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
             # one article giving two values of one slot ("62 goals" and "23 league goals"
             # are two slots): the measure alone does not make the slot in this story
             if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
-                    and not _qualified_apart(x, y) and not intervals_overlap(x.quantity, y.quantity)):
+                    and not _qualified_apart(x, y, one_article=True) and not intervals_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
     return replace(slots, multi=frozenset(multi))
 
@@ -476,7 +479,10 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         # 28; B and C say 26" is the editor's first question answered
         extra = []
         for side, rep in zip(sides[1:], reps, strict=True):
-            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}),
+            # written exactly alike: "26" beside "26", never "Fifteen" beside "15", so a card
+            # never sets two wordings of one value side by side as if they differed
+            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}
+                             and f.quantity.text.lower() == rep.quantity.text.lower()),
                             key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
             extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
