@@ -8,7 +8,14 @@ no one), and the two names must not be one name written two ways.
 from __future__ import annotations
 
 from claimcheck.detect.context import StoryContext, stable_id
-from claimcheck.detect.numeric import _candidate_pairs, _story_slots, _threshold, intervals_overlap, slot_gate
+from claimcheck.detect.numeric import (
+    _candidate_pairs,
+    _named_source,
+    _story_slots,
+    _threshold,
+    intervals_overlap,
+    slot_gate,
+)
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import NameRelation, compare_names
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Severity
@@ -16,20 +23,11 @@ from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Severity
 NAME = "attribution"
 
 
-def _named(speaker: str | None) -> bool:
-    """A source named as a body or person ("the WHO", "Interior Ministry"), not a
-    description ("officials", "authorities", "the data")."""
-    if not speaker:
-        return False
-    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an")]
-    return bool(words) and all(w[:1].isupper() for w in words)
-
-
 @register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who gives a figure",
                    gates=("wording",))
 def detect_attribution_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """The same figure of one slot, credited to two different named sources."""
-    figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _named(f.speaker)]
+    figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _named_source(f.speaker)]
     if len(figures) < 2:
         return []
     slots = _story_slots(ctx, list(ctx.figures))

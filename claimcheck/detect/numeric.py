@@ -117,7 +117,20 @@ def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
         same(x, y) for x in b.holders for y in a.participants
     ):
         return "same"
+    if _named_source(a.speaker) and _named_source(b.speaker) and same(
+        f"name:{fold_name(a.speaker or '')}", f"name:{fold_name(b.speaker or '')}"
+    ):
+        return "same"  # one named body's count of one measure ("the Interior Ministry said")
     return "none"
+
+
+def _named_source(speaker: str | None) -> bool:
+    """A source named as a body or a person ("the Interior Ministry", "Reuters"), not a
+    description ("officials", "police", "the data")."""
+    if not speaker:
+        return False
+    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an", "of", "for")]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _measures(a: Figure, b: Figure) -> str:
