@@ -19,6 +19,7 @@ from claimcheck.detect.numeric import (
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import NameRelation, compare_names
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Severity
+from claimcheck.quantities import quantity_in_words
 
 NAME = "attribution"
 
@@ -57,7 +58,7 @@ def detect_attribution_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                          f"{b.quantity.text} to {b.speaker} in {b.article_id}: one figure, two sources"),
             evidence=tuple(
                 ctx.claim_evidence(ctx.claim(f.claim_id), value=f.speaker, highlights=[f.quantity.span],
-                                   detail=f"{f.quantity.in_words()}, per {f.speaker}")
+                                   detail=f"{quantity_in_words(f.quantity)}, per {f.speaker}")
                 for f in (a, b)
             ),
             subject=a.measure,

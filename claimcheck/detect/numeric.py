@@ -42,7 +42,7 @@ from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, measure_class
-from claimcheck.quantities import stated_bounds_included
+from claimcheck.quantities import quantity_in_words, stated_bounds_included
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -528,14 +528,14 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
         title = f"{measure}{about}: {values}"
         stated = "; ".join(
-            f"{f.quantity.in_words()} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
+            f"{quantity_in_words(f.quantity)} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
             f"{' and ' + str(also[id(f)]) + ' more' if also.get(id(f)) else ''}"
             f"{', per ' + f.speaker if f.speaker else ''})"
             for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
-                               detail=f.quantity.in_words())
+                               detail=quantity_in_words(f.quantity))
             for f in [*shown, *extra]
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
