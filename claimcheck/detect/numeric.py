@@ -479,14 +479,23 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         score.update({(b.id, a.id): s for a, b, s in component})
         odd = list({f.article_id: f for f in odd}.values())
 
-        def central(side: Sequence[Figure]) -> Figure:
-            """The telling most like the other sides' (the clearest contrast)."""
+        def central(side: Sequence[Figure], among: Sequence[Figure] | None = None) -> Figure:
+            """The telling of ``among`` (by default the whole side) most like the other
+            sides' (the clearest contrast)."""
             others = [g for other in sides if other is not side for g in other]
-            return max(side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
+            return max(among or side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
 
         first = central(odd)
         odd = [first, *(f for f in odd if f is not first)]
-        reps = [central(side) for side in sides[1:]]
+        # each side is told by a figure that itself disagrees with the rare side's: a side
+        # is a set of figures that all overlap each other, so one of its members may still
+        # overlap the rare figure shown ("a little over 54%" and "just under 56%")
+        apart = [[g for g in side if not intervals_overlap(g.quantity, first.quantity)] for side in sides[1:]]
+        kept = [(side, cands) for side, cands in zip(sides[1:], apart, strict=True) if cands]
+        if not kept:
+            continue
+        sides = [sides[0], *(side for side, _ in kept)]
+        reps = [central(side, cands) for side, cands in kept]
         shown = [first, *reps]
         # a second telling of each other value, when another outlet gives it: "A says
         # 28; B and C say 26" is the editor's first question answered
@@ -495,7 +504,8 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
             # written exactly alike: "26" beside "26", never "Fifteen" beside "15", so a card
             # never sets two wordings of one value side by side as if they differed
             ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}
-                             and f.quantity.text.lower() == rep.quantity.text.lower()),
+                             and f.quantity.text.lower() == rep.quantity.text.lower()
+                             and not intervals_overlap(f.quantity, first.quantity)),
                             key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
             extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
