@@ -7,12 +7,15 @@ run.  The built-in ones:
 * ``numeric`` — figures that fill one slot and do not agree (``numeric.py``);
 * ``margin`` — a margin word against the shares another outlet gives (``margin.py``);
 * ``offices`` — one person given two offices that cannot be held together;
-* ``spelling`` — one name spelled two ways.
+* ``spelling`` — one name spelled two ways;
+* ``outcomes`` — one event told with opposite outcomes ("approved" / "rejected");
+* ``attributes`` — one thing given two values of an exclusive set ("minor" / "moderate"
+  injuries, north-east / south-west of a city).
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import margin, numeric, offices, spelling  # noqa: F401 - registrations
+from claimcheck.detect import attributes, margin, numeric, offices, outcomes, spelling  # noqa: F401 - registrations
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,
