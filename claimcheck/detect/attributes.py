@@ -145,6 +145,8 @@ def _neighbours(head, thing, inside: set[int]) -> list:
     own modifiers and objects."""
     out = []
     for t in {head.i: head, thing.i: thing}.values():
+        while t.dep_ == "conj" and t.head.i != t.i:  # "a man and a woman were hurt": as the first
+            t = t.head
         if t.head.i != t.i:
             up = _climb(t.head)
             out.append(up)

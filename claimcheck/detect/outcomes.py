@@ -54,6 +54,11 @@ class _Word:
 
 
 @functools.lru_cache(maxsize=1)
+def _about() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_data("outcomes.yaml")["about"]["words"])
+
+
+@functools.lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[tuple[str, ...], list[_Word]], frozenset[str]]:
     data = load_data("outcomes.yaml")
     words: dict[tuple[str, ...], list[_Word]] = defaultdict(list)
@@ -79,8 +84,9 @@ class Outcome:
     text: str  # the outcome's words as written ("did not approve")
     span: Span  # the outcome word (article offsets)
     clause: Span  # the clause that tells it, shown as evidence
-    who: frozenset[str]  # linked entity ids, else nouns, of its subjects
-    what: frozenset[str]  # ... of its objects: what was approved, won, convicted of
+    agent: frozenset[str]  # linked entity ids, else nouns, of who acts
+    patient: frozenset[str]  # ... of what is acted on: the budget approved, the man convicted
+    theme: frozenset[str]  # ... of what it is about: the charge, the seat
     context: str  # the clause with the outcome word masked, for embedding
     sentence: int
 
@@ -99,7 +105,12 @@ def _word_of(t) -> _Word | None:
         return None
     words, _ = _lexicon()
     lemma = t.lemma_.lower()
-    particle = next((c.lemma_.lower() for c in t.children if c.dep_ == "prt"), None)
+    # the small parser labels a particle prt, advmod or prep ("stepped down", "voted down")
+    particle = next(
+        (c.lemma_.lower() for c in t.children
+         if c.dep_ == "prt" or (c.i == t.i + 1 and c.dep_ in ("advmod", "prep"))),
+        None,
+    )
     for key in ((lemma, particle), (lemma,)):
         for word in words.get(key, ()) if None not in key else ():
             if word.pos is None or word.pos == t.pos_:
@@ -128,35 +139,47 @@ def _negated(t, anchor) -> bool:
     return v.dep_ == "xcomp" and v.head.lemma_.lower() in negators
 
 
-def _arguments(t, anchor) -> tuple[list, list]:
-    """The heads of who the outcome is of (subjects, up the clauses that share one) and
-    of what it is about (objects, the objects of its prepositions, a noun's modifiers)."""
-    who, what = [], []
+def _arguments(t, anchor) -> dict[str, list]:
+    """The heads of an outcome's participants, by role: the *agent* who acts (a subject,
+    the "by" of a passive, up the clauses that share a subject: "voted to reject"), the
+    *patient* acted on (an object, the subject of a passive), and the *theme* it is about
+    (the object of "of", "on", "for": "convicted of fraud"; a noun's own modifiers)."""
+    roles: dict[str, list] = {"agent": [], "patient": [], "theme": []}
+    about = _about()
     verbs = [anchor]
     v = anchor
     while v.dep_ in _SHARED_SUBJECT and v.head.i != v.i and len(verbs) < 3:
         v = v.head
         verbs.append(v)
-    own = t.pos_ == "VERB"  # a noun's or an adjective's verb has objects of its own
     for k, v in enumerate(verbs):
         for c in v.children:
             if c.i == t.i:
                 continue
-            if c.dep_ in _SUBJECTS:
-                who.append(c)
+            if c.dep_ == "nsubj":
+                roles["agent"].append(c)
+            elif c.dep_ == "nsubjpass":
+                roles["agent" if k else "patient"].append(c)
             elif c.dep_ == "agent":
-                who.extend(g for g in c.children if g.dep_ == "pobj")
-            elif k == 0 and own and c.dep_ in _OBJECTS:
-                what.append(c)
-            elif k == 0 and own and c.dep_ == "prep":
-                what.extend(g for g in c.children if g.dep_ == "pobj")
+                roles["agent"].extend(g for g in c.children if g.dep_ == "pobj")
+            elif k == 0 and c.dep_ in _OBJECTS:
+                roles["patient"].append(c)
+            elif k == 0 and c.dep_ == "prep" and c.lower_ in about:
+                roles["theme"].extend(g for g in c.children if g.dep_ == "pobj")
+    for p in list(roles["patient"]):  # "convicted Velt of fraud"
+        for c in p.children:
+            if c.dep_ == "prep" and c.lower_ in about:
+                roles["theme"].extend(g for g in c.children if g.dep_ == "pobj")
     if t.pos_ in ("NOUN", "ADJ"):
         for c in t.children:
             if c.dep_ in ("compound", "poss", "nmod"):
-                what.append(c)
-            elif c.dep_ == "prep":
-                what.extend(g for g in c.children if g.dep_ == "pobj")
-    return who, what
+                roles["theme"].append(c)
+            elif c.dep_ == "prep" and c.lower_ in about:
+                roles["theme"].extend(g for g in c.children if g.dep_ == "pobj")
+    return roles
+
+
+# what a figure, a date or a time names is not a participant
+_NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 
 def _keys(ctx: StoryContext, claim: Claim, heads: Iterable, offset: int) -> frozenset[str]:
@@ -165,6 +188,8 @@ def _keys(ctx: StoryContext, claim: Claim, heads: Iterable, offset: int) -> froz
     mentions = ctx.mentions.get(claim.article_id, ())
     for h in heads:
         for tok in (h, *(c for c in h.children if c.dep_ == "conj")):
+            if tok.ent_type_ in _NOT_PARTICIPANTS or not tok.is_alpha:
+                continue
             pos = tok.idx + offset
             named = next((m for m in mentions if m.start <= pos < m.end and m.entity_id), None)
             if named is not None:
@@ -194,7 +219,7 @@ def read_outcomes(ctx: StoryContext) -> list[Outcome]:
                 continue
             anchor = _anchor(t)
             negated = _negated(t, anchor)
-            who, what = _arguments(t, anchor)
+            roles = _arguments(t, anchor)
             side, positive = word.side, not negated
             if negated and word.sides == 2:
                 side = _other_side(word)
@@ -202,7 +227,8 @@ def read_outcomes(ctx: StoryContext) -> list[Outcome]:
             clause = list(anchor.subtree) if t.i in {x.i for x in anchor.subtree} else list(t.subtree)
             c_start = clause[0].idx + offset
             c_end = clause[-1].idx + len(clause[-1].text) + offset
-            shown = [t, *(c for c in (*t.children, *anchor.children) if c.dep_ == "neg")] if negated else [t]
+            # "did not approve": the negation and the auxiliary before it are the outcome's words
+            shown = [t, *(c for c in (*t.children, *anchor.children) if c.dep_ in ("neg", "aux") and c.i < t.i)] if negated else [t]
             w_start = min(x.idx for x in shown) + offset
             w_end = max(x.idx + len(x.text) for x in shown) + offset
             out.append(
@@ -215,8 +241,9 @@ def read_outcomes(ctx: StoryContext) -> list[Outcome]:
                     text=ctx.text(article_id, w_start, w_end) if w_end - w_start < 40 else t.text,
                     span=Span(start, start + len(t.text)),
                     clause=Span(min(c_start, start), max(c_end, start + len(t.text))),
-                    who=_keys(ctx, claim, who, offset),
-                    what=_keys(ctx, claim, what, offset),
+                    agent=_keys(ctx, claim, roles["agent"], offset),
+                    patient=_keys(ctx, claim, roles["patient"], offset),
+                    theme=_keys(ctx, claim, roles["theme"], offset),
                     context=" ".join(x.text for x in clause if x.i != t.i and x.dep_ != "neg"),
                     sentence=claim.sentence.start,
                 )
@@ -241,15 +268,27 @@ def opposite(a: Outcome, b: Outcome) -> bool:
     return a.positive and b.positive
 
 
+_ROLES = ("agent", "patient", "theme")
+
+
+def participants(o: Outcome) -> frozenset[str]:
+    return o.agent | o.patient | o.theme
+
+
 def _shares(a: Outcome, b: Outcome) -> bool:
-    """Whether two tellings share a participant: who, or what it is about."""
-    return bool(a.who & b.who or a.what & b.what)
+    """Whether two tellings share a participant, in whatever role ("Morrow resigned",
+    "Morrow was dismissed")."""
+    return bool(participants(a) & participants(b))
 
 
 def _other_event(a: Outcome, b: Outcome) -> bool:
-    """Both name who (or both name what) and none is the same: two events ("Ana won",
-    "Per lost"; convicted of one charge, acquitted of another)."""
-    return bool((a.who and b.who and not a.who & b.who) or (a.what and b.what and not a.what & b.what))
+    """Both name a role and none is the same: two events ("Ana won", "Per lost";
+    convicted of one charge, acquitted of another)."""
+    for role in _ROLES:
+        x, y = getattr(a, role), getattr(b, role)
+        if x and y and not x & y:
+            return True
+    return False
 
 
 def _echoes(mine: Sequence[Outcome], other: Outcome) -> bool:
@@ -270,7 +309,7 @@ def _split(by_article: dict[str, list[Outcome]]) -> set[tuple[str, str]]:
     for outcomes in by_article.values():
         for x, y in itertools.combinations(outcomes, 2):
             if x.set == y.set and opposite(x, y) and not _other_event(x, y):
-                out.update((x.set, k) for k in (x.who & y.who) | (x.what & y.what))
+                out.update((x.set, k) for k in participants(x) & participants(y))
     return out
 
 
@@ -302,7 +341,7 @@ def detect_outcome_conflicts(ctx: StoryContext) -> list[Discrepancy]:
             ctx.refuse(NAME, "wording", _where(a, b), f"“{a.text}” / “{b.text}”: similarity {sim:.2f} < {threshold}")
             continue
         if _other_event(a, b):
-            ctx.refuse(NAME, "other", _where(a, b), f"“{a.text}” / “{b.text}”: of {sorted(a.who | a.what)} / {sorted(b.who | b.what)}")
+            ctx.refuse(NAME, "other", _where(a, b), f"“{a.text}” / “{b.text}”: of {sorted(participants(a))} / {sorted(participants(b))}")
             continue
         clash = opposite(a, b)
         ctx.compared(NAME, (a.claim.id, b.claim.id), consistent=not clash)
@@ -311,7 +350,7 @@ def detect_outcome_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         if _echoes(by_article[a.article_id], b) or _echoes(by_article[b.article_id], a):
             ctx.refuse(NAME, "echo", _where(a, b), f"“{a.text}” / “{b.text}”: one article tells both")
             continue
-        if any((a.set, k) in split for k in (a.who & b.who) | (a.what & b.what)):
+        if any((a.set, k) in split for k in participants(a) & participants(b)):
             ctx.refuse(NAME, "split", _where(a, b), f"“{a.text}” / “{b.text}”: another article tells both outcomes")
             continue
         conflicts.append((a, b, float(sim)))
@@ -362,7 +401,7 @@ def _discrepancy(ctx: StoryContext, component: Sequence[tuple[Outcome, Outcome, 
     speakers = [_named_speaker(x) for x in shown]
     disputed = all(speakers) and len({fold_name(s) for s in speakers if s}) > 1
     subject = next(
-        (ctx.names[k] for x in shown for k in sorted(x.who | x.what) if k in ctx.names),
+        (ctx.names[k] for x in shown for k in sorted(participants(x)) if k in ctx.names),
         "",
     )
     told = " vs ".join(f"“{x.text}”" for x in shown)
