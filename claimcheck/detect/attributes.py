@@ -14,11 +14,14 @@ describe in the parse:
 
 Two values of one set from two articles are *about the same thing* when they attach to
 the same noun or point (or, for nouns, share a neighbour) and their clauses, value
-masked, read alike (``attribute_context_similarity``).  They are let go when:
+masked, read alike (``attribute_context_similarity``; ``attribute_figure_similarity``
+when both clauses give one precise figure, "at 29.45 feet").  They are let go when:
 
 * the value qualifies a count ("51 in critical condition", "four consecutive life
   sentences"): a breakdown of a group, not one thing's attribute;
-* either article itself gives both values for that thing (a breakdown, or two things);
+* either article itself also gives the other's value for that thing (a breakdown, or
+  two things: "a man and a woman were hurt"; one gauge's crest the third-highest,
+  another's the fifth);
 * the rest of the two clauses already differs in a way that explains it: figures of one
   unit that cannot be the same, or names of one kind that are not the same (two places,
   two people);
@@ -26,7 +29,7 @@ masked, read alike (``attribute_context_similarity``).  They are let go when:
 
 Agreeing pairs are recorded as compared; disagreeing ones are joined per thing into one
 discrepancy, one side per value: the rarest value's clause first, and on each other
-side the clause most like it.
+side the clause that met it most clearly.
 """
 
 from __future__ import annotations
@@ -74,7 +77,6 @@ class Attribute:
     context: str  # the clause with the value masked, for embedding
     names: tuple[tuple[str, str], ...]  # (label, folded name) of names in the clause
     figures: tuple[tuple[str, float, float, float], ...]  # (unit, value, low, high) of figures in the clause
-    sentence: int  # start of its sentence (article offset)
 
 
 # --------------------------------------------------------------------------- reading
@@ -87,7 +89,7 @@ def _climb(t):
     return t
 
 
-def _head_of(tokens: Sequence) -> object:
+def _head_of(tokens: Sequence):
     ids = {t.i for t in tokens}
     return next((t for t in tokens if t.head.i not in ids or t.head.i == t.i), tokens[-1])
 
@@ -251,7 +253,6 @@ def _read_one(ctx, article_id, offset, words, match, figures, units, mentions) -
         context=context,
         names=tuple((m.label, fold_name(m.text)) for m in in_clause if m.label in _NAMED),
         figures=clause_figures,
-        sentence=claim.sentence.start,
     )
 
 

@@ -54,6 +54,12 @@ class _Word:
 
 
 @functools.lru_cache(maxsize=1)
+def _firsts() -> frozenset[str]:
+    """The first words of the lexicon's entries: most tokens start none."""
+    return frozenset(key[0] for key in _lexicon()[0])
+
+
+@functools.lru_cache(maxsize=1)
 def _about() -> frozenset[str]:
     return frozenset(str(w).lower() for w in load_data("outcomes.yaml")["about"]["words"])
 
@@ -105,6 +111,8 @@ def _word_of(t) -> _Word | None:
         return None
     words, _ = _lexicon()
     lemma = t.lemma_.lower()
+    if lemma not in _firsts():
+        return None
     # the small parser labels a particle prt, advmod or prep ("stepped down", "voted down")
     particle = next(
         (c.lemma_.lower() for c in t.children

@@ -68,9 +68,9 @@ def _forms() -> dict[str, tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _token_forms() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
+def _token_forms() -> tuple[dict[tuple[str, ...], tuple[str, str]], int, frozenset[str]]:
     by_words = {form_words(word): hit for word, hit in _forms().items()}
-    return by_words, max(map(len, by_words))
+    return by_words, max(map(len, by_words)), frozenset(words[0] for words in by_words)
 
 
 def exclusive_value(word: str) -> tuple[str, str] | None:
@@ -91,7 +91,9 @@ def match_exclusive(tokens: Sequence[Any], i: int) -> ExclusiveMatch | None:
 
     A form of several words matches the tokens' lower-cased text word by word; a
     one-word form also matches a token's lemma ("suspected" for "suspect")."""
-    by_words, longest = _token_forms()
+    by_words, longest, firsts = _token_forms()
+    if tokens[i].lower_ not in firsts and tokens[i].lemma_.lower() not in firsts:
+        return None
     for n in range(min(longest, len(tokens) - i), 0, -1):
         words = tuple(t.lower_ for t in tokens[i : i + n])
         hit = by_words.get(words)
