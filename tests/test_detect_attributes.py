@@ -46,6 +46,11 @@ def test_a_value_that_sorts_a_counted_group_is_not_an_attribute():
     assert read("He was given four consecutive life sentences.") == []
 
 
+def test_an_adjective_with_a_complement_is_an_attitude_not_a_grade():
+    assert read("The minister was critical of the plan.") == []
+    assert read("His injuries were serious, the hospital said.") == [("injury_severity", "serious", "injury")]
+
+
 def test_a_plural_is_a_group_not_one_person():
     assert read("Five girls were still missing on Sunday.") == []
 

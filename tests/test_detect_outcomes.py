@@ -98,6 +98,22 @@ def test_one_party_winning_and_another_losing_is_not_flagged():
     ) == []
 
 
+def test_two_bodies_voting_two_ways_on_one_bill_is_not_flagged():
+    assert found(
+        "outcomes",
+        "The Senate approved the water bill on Thursday.",
+        "The Assembly rejected the water bill on Thursday.",
+    ) == []
+
+
+def test_denying_one_thing_and_confirming_another_is_not_flagged():
+    assert found(
+        "outcomes",
+        "Mayor Kessler denied any wrongdoing on Friday.",
+        "Mayor Kessler confirmed on Friday that he would step down.",
+    ) == []
+
+
 def test_a_mixed_verdict_told_in_parts_is_not_flagged():
     assert found(
         "outcomes",

@@ -104,6 +104,10 @@ def _thing_token(head, attach: str):
         if head.dep_ in _QUALIFIES and head.head.pos_ in ("NOUN", "PROPN") and head.head.i != head.i:
             return head.head
         if head.dep_ in _PREDICATES or (head.dep_ == "advmod" and head.head.pos_ in ("VERB", "AUX")):
+            # "the injuries were serious"; not "critical of the plan", "serious about it":
+            # an adjective with a complement tells an attitude, not a grade
+            if any(c.dep_ in ("prep", "xcomp", "ccomp") for c in head.children):
+                return None
             return _subject(head.head)
         return None
     if attach == "reference":

@@ -171,6 +171,8 @@ def _arguments(t, anchor) -> dict[str, list]:
                 roles["agent"].extend(g for g in c.children if g.dep_ == "pobj")
             elif k == 0 and c.dep_ in _OBJECTS:
                 roles["patient"].append(c)
+            elif k == 0 and c.dep_ == "ccomp" and t.pos_ == "VERB":  # "denied (that) he had resigned"
+                roles["patient"].append(c)
             elif k == 0 and c.dep_ == "prep" and c.lower_ in about:
                 roles["theme"].extend(g for g in c.children if g.dep_ == "pobj")
     for p in list(roles["patient"]):  # "convicted Velt of fraud"
@@ -204,7 +206,7 @@ def _keys(ctx: StoryContext, claim: Claim, heads: Iterable, offset: int) -> froz
                 keys.add(named.entity_id)
             elif tok.pos_ == "PRON" and tok.dep_ in _SUBJECTS and claim.subject_entity:
                 keys.add(claim.subject_entity)
-            elif tok.pos_ in ("NOUN", "PROPN") and not tok.is_stop:
+            elif tok.pos_ in ("NOUN", "PROPN", "VERB") and not tok.is_stop:
                 keys.add(tok.lemma_.lower())
     return frozenset(keys)
 
