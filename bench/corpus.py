@@ -11,8 +11,9 @@ so every article can also go into one inbox for ``claimcheck batch``.
 Every story is one invented event (an election, a plant closure, a disaster, a football
 transfer, a budget) told by 3-6 outlets.  The outlets state one fact sheet in different
 words: templates, synonyms, sentence order, hedges and rounding that still agree
-("approximately 58%" / "58.3%").  Then some stories get *planted disagreements* (gold
-``hard``):
+("approximately 58%" / "58.3%") by the corpus's own reading of hedges (``HEDGES``, written
+from how outlets use them, not from claimcheck's settings).  Then some stories get
+*planted disagreements* (gold ``hard``):
 
 * ``numeric``        a figure outside every other outlet's hedge (54.2% vs about 61%);
 * ``office``         one person given another office in one outlet (Governor vs Senator);
@@ -108,42 +109,53 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 # =========================================================================== figures
 
 
-def sig_unit(number: str) -> float:
-    """The place value of the last significant digit, as claimcheck's README reads it."""
-    digits = number.replace(",", "")
-    if "." in digits:
-        return 10.0 ** -len(digits.split(".")[1])
-    stripped = digits.rstrip("0")
-    zeros = len(digits) - len(stripped)
-    if zeros and stripped == "1":
-        zeros -= 1
-    return 10.0 ** zeros
+# How outlets hedge a figure.  This table is the corpus's own, written from how news copy
+# uses these words; it is deliberately NOT claimcheck's hedge table (``Config.hedges``,
+# the README's interval table): a corpus whose hedges mean what the tool assumes they
+# mean can only catch the tool failing to parse them, never the tool being wrong about
+# what an outlet meant.
+#
+# A hedged figure is the true value rounded to a step an outlet would choose (1, 2 or 5
+# times a power of ten, coarse enough to read as round) in the hedge's direction.
+# ``reach`` is how far the true value may lie from the stated number, as a fraction of
+# the stated number, for an editor to let the wording pass; ``low``/``high`` of a stated
+# figure are that reach around it, so two outlets agree when those ranges meet.
 
 
-def interval(hedge: str, number: str, scale: float = 1.0, share: bool = False) -> tuple[float, float]:
-    """The interval a stated figure allows (README table), independent of the pipeline."""
-    value = float(number.replace(",", "")) * scale
-    u = sig_unit(number) * scale
-    top = 100.0 if share else math.inf
-    if hedge == "exact":
-        return value - 0.5 * u, value + 0.5 * u
-    if hedge == "about":
-        return value - u, value + u
-    if hedge == "nearly":
-        return value - 1.5 * u, value
-    if hedge == "just_over":
-        return value, value + 1.5 * u
-    if hedge == "over":
-        return value, top
-    raise ValueError(hedge)
+@dataclass(frozen=True)
+class HedgeUse:
+    words: tuple[str, ...]
+    side: str  # where the true value lies: "either" side, "below" or "above" the stated number
+    reach: float  # fraction of the stated number; math.inf: a floor with no ceiling
 
 
-HEDGE_WORDS = {
-    "about": ["about", "approximately", "roughly", "around", "some"],
-    "nearly": ["nearly", "almost", "close to"],
-    "just_over": ["just over", "slightly more than"],
-    "over": ["more than", "over"],
+HEDGES: dict[str, HedgeUse] = {
+    # "about 1,300" for 1,262 or 1,340, "roughly 60%" for 58.4%: a figure rounded for the
+    # reader, up or down.  Past a twentieth copy desks ask for a closer round number.
+    "about": HedgeUse(("about", "approximately", "roughly", "around", "some", "an estimated"), "either", 0.05),
+    # "nearly 60%" for 57.6%, "almost 2,000" for 1,930: the next round number above the
+    # figure; "nearly 2,000" for 1,700 reads as inflating it.
+    "nearly": HedgeUse(("nearly", "almost", "close to", "just under"), "below", 0.06),
+    # "just over 41%" for 41.3%, "slightly more than $30 million" for $30.6 million: a
+    # small overshoot of a round number; "just" keeps it within a few percent.
+    "just_over": HedgeUse(("just over", "slightly more than", "a little over", "just above"), "above", 0.03),
+    # "more than 1,000" for 1,303, "over 50%" for 57%: a round floor, often well below the
+    # figure (a headline threshold), with no ceiling.
+    "over": HedgeUse(("more than", "over", "upwards of"), "above", math.inf),
 }
+# An unhedged figure reads as exact to its last printed digit: "58.3%" is 58.25-58.35,
+# "1,303" is 1,302.5-1,303.5 (``Figure.state`` with "exact").
+EXACT = "exact"
+_STEP_MULTIPLES = (1, 2, 5)
+
+
+def round_steps(x: float, finest: float) -> list[float]:
+    """Steps an outlet might round ``x`` to: 1, 2 or 5 times a power of ten, no finer
+    than ``finest`` and coarse enough that the figure reads as round (at most a tenth of
+    it), coarsest first."""
+    steps = [m * 10.0**e for e in range(-2, 12) for m in _STEP_MULTIPLES]
+    fitting = sorted((s for s in steps if finest - 1e-12 <= s <= x / 10), reverse=True)
+    return fitting or [finest]
 
 
 @dataclass(frozen=True)
@@ -182,33 +194,34 @@ class Figure:
         return f"{prefix}{number}"
 
     def state(self, hedge: str, rng: random.Random, value: float | None = None) -> Stated | None:
-        """Word the figure with ``hedge`` so that its interval holds ``value`` (the true
-        value unless given); None when no such wording exists."""
+        """Word the figure with ``hedge`` (a key of ``HEDGES``, or ``EXACT``) the way an
+        outlet would for ``value`` (the true value unless given); None when that hedge
+        does not fit it (no round number close enough on the hedge's side)."""
         v = self.value if value is None else value
         share = self.kind == "share"
-        if hedge == "exact":
-            number = self._fmt_number(v / self.scale, self.decimals)
-        else:
-            # round to a coarser unit than the exact form
-            if self.kind == "count":
-                u = 10 ** max(1, len(str(int(v))) - 2)
-            elif self.kind == "share":
-                u = 1.0
-            else:
-                u = 1.0 if v / self.scale >= 10 else 0.1
-            x = v / self.scale
-            r = {"about": round(x / u) * u, "nearly": math.ceil(x / u) * u,
-                 "just_over": math.floor(x / u) * u, "over": math.floor(x / u) * u}[hedge]
-            if hedge == "over":
-                r = math.floor(x / (u * 10)) * u * 10 if self.kind == "count" and x / (u * 10) >= 1 else r
-            if r <= 0 or (hedge == "nearly" and abs(r - x) < 1e-9) or (hedge == "just_over" and abs(r - x) < 1e-9):
-                return None
-            number = self._fmt_number(r, 0 if u >= 1 else 1)
-        low, high = interval(hedge, number, self.scale, share)
-        if not (low - 1e-9 <= v <= high + 1e-9):
+        x = v / self.scale
+        if hedge == EXACT:
+            number = self._fmt_number(x, self.decimals)
+            half = 0.5 if self.kind == "count" else 0.5 * 10.0**-self.decimals
+            low, high = (float(number.replace(",", "")) - half) * self.scale, (float(number.replace(",", "")) + half) * self.scale
+            return Stated(self._surface(number, "", rng), low, high, hedge)
+        use = HEDGES[hedge]
+        finest = 10.0 if self.kind == "count" else (1.0 if share else 0.1)
+        # outlets mostly round to two significant digits, sometimes coarser
+        step = rng.choice(round_steps(x, finest)[:3])
+        r = {"either": round(x / step) * step, "below": math.ceil(x / step) * step,
+             "above": math.floor(x / step) * step}[use.side]
+        if r <= 0 or (use.side != "either" and abs(r - x) < 1e-9):
+            return None  # "nearly 40%" for exactly 40% is not a hedge
+        if abs(r - x) > use.reach * r:
             return None
-        word = rng.choice(HEDGE_WORDS[hedge]) if hedge != "exact" else ""
-        return Stated(self._surface(number, word, rng), low, high, hedge)
+        low = r * (1 - use.reach) if use.side in ("either", "below") else r
+        high = r * (1 + use.reach) if use.side in ("either", "above") else r
+        if math.isinf(high) and share:
+            high = 100.0
+        number = self._fmt_number(r, 0 if step >= 1 else 1)
+        word = rng.choice(use.words)
+        return Stated(self._surface(number, word, rng), low * self.scale, high * self.scale, hedge)
 
 
 def overlaps(a: Stated, b: Stated) -> bool:
@@ -453,7 +466,10 @@ class ArticleWriter:
                     self.person(name, attr, at_start=self.pos == start_len,
                                 before_punct=rest[:1] in (".", ",", ";", ":", "!", "?", "'"))
                 else:
-                    self._emit(s.values[name] if attr is None else s.values[f"{name}.{attr}"])
+                    value = s.values[name] if attr is None else s.values[f"{name}.{attr}"]
+                    if self.pos == start_len:  # "About 680 people died", not "about 680 ..."
+                        value = value[:1].upper() + value[1:]
+                    self._emit(value)
         self._emit(t[i:])
         assert not open_marks, t
 
@@ -1053,15 +1069,15 @@ class StoryBuilder:
                 odd = r.choice(outlets)
                 for i in outlets:
                     if i != odd:
-                        stated[i] = self._state(f.figure, ["exact", "exact", "about", "nearly", "just_over"])
+                        stated[i] = self._state(f.figure, [EXACT, EXACT, "about", "nearly", "just_over"])
                 stated[odd] = self._conflicting(f.figure, [stated[i] for i in outlets if i != odd])
                 if stated[odd] is None:  # no clean conflict possible: plant nothing
-                    stated[odd] = self._state(f.figure, ["exact"])
+                    stated[odd] = self._state(f.figure, [EXACT])
                 else:
                     self.plants.append(f"numeric:{f.key}:{odd}")
             else:
                 for i in outlets:
-                    stated[i] = self._state(f.figure, ["exact", "exact", "about", "nearly", "just_over", "over"])
+                    stated[i] = self._state(f.figure, [EXACT, EXACT, "about", "nearly", "just_over", "over"])
             self.stated[f.key] = stated
 
         # people ------------------------------------------------------------------
@@ -1128,8 +1144,8 @@ class StoryBuilder:
                 if self.narrow_plant:
                     self.plants.append("narrow:first_round:" + ",".join(map(str, self.narrow_outlets)))
             self.first_round_outlets = [i for i in range(n) if "first_round" in self.states[i]]
-            self.states_fr = {i: (self._state(self.first_round[0], ["exact", "exact", "about", "nearly"]),
-                                  self._state(self.first_round[1], ["exact", "exact", "about", "just_over"]))
+            self.states_fr = {i: (self._state(self.first_round[0], [EXACT, EXACT, "about", "nearly"]),
+                                  self._state(self.first_round[1], [EXACT, EXACT, "about", "just_over"]))
                               for i in self.first_round_outlets}
 
     def _state(self, fig: Figure, hedges: list[str]) -> Stated:
@@ -1137,7 +1153,7 @@ class StoryBuilder:
             s = fig.state(self.rng.choice(hedges), self.rng)
             if s is not None:
                 return s
-        return fig.state("exact", self.rng)
+        return fig.state(EXACT, self.rng)
 
     def _conflicting(self, fig: Figure, others: list[Stated | None]) -> Stated | None:
         """A wording of another value, outside every other outlet's interval."""
@@ -1150,7 +1166,7 @@ class StoryBuilder:
             else:
                 other = fig.value * r.choice([r.uniform(1.35, 1.7), r.uniform(0.5, 0.72)])
             alt = Figure(other, fig.kind, fig.decimals, fig.scale, fig.currency)
-            s = alt.state(r.choice(["about", "exact", "exact"]), r)
+            s = alt.state(r.choice(["about", EXACT, EXACT]), r)
             if s and all(o is None or not overlaps(s, o) for o in others):
                 return s
         return None

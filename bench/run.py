@@ -356,7 +356,7 @@ def summarise_profile(path: Path, top: int = 30) -> str:
     rate = 50.0
     lines = [f"samples: {total} ({total / rate:.1f} s at {rate:g} Hz)", "", "inclusive seconds (claimcheck functions):"]
     for f, n in inclusive.most_common():
-        if "claimcheck" in f or any(k in f for k in ("batch.py", "pipeline.py", "detect.py", "claims.py",
+        if "claimcheck" in f or any(k in f for k in ("batch.py", "pipeline.py", "detect/", "figures.py", "claims.py",
                                                       "entities.py", "quantities.py", "embed.py", "align.py",
                                                       "store.py", "ingest.py")):
             lines.append(f"  {n / rate:8.1f}  {f}")

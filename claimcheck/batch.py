@@ -19,8 +19,9 @@ A run, in order:
    all its stored articles; the embedding cache makes old claims free).  Its claims
    and discrepancies are saved in one transaction, discrepancies upserted by their
    stable id: new ones open, known ones keep their review status, and a dismissed one
-   that gains evidence from an article it did not cite before is reopened, with a
-   history entry naming the articles.
+   that gains a side (an article it did not cite before, saying what no side said:
+   a third spelling, another office or figure) is reopened, with a history entry
+   naming the articles and what they say.
 4. **Report**: ``REPORTS/<date>/<story-slug>/report.{md,json,html}`` for each analysed
    story, then ``REPORTS/<date>/index.html``.
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import re
 import signal
@@ -52,10 +54,18 @@ from typing import Protocol
 import numpy as np
 
 from claimcheck.config import Config
-from claimcheck.errors import InputError, ModelLoadError, ReportError, StoreError, UnreadableFileError
-from claimcheck.ingest import InputProblem, content_hash, load_articles
-from claimcheck.models import Article, Discrepancy, Report
-from claimcheck.store import Run, Store, StoredDiscrepancy, StoredStory
+from claimcheck.errors import (
+    ClaimcheckError,
+    InputError,
+    ModelLoadError,
+    ReportError,
+    StoreError,
+    UnreadableFileError,
+)
+from claimcheck.ingest import InputProblem, article_location, content_hash, load_articles, undated_warning
+from claimcheck.models import Article, Discrepancy, Evidence, Report
+from claimcheck.store import FileFailure, Run, Store, StoredDiscrepancy, StoredStory
+from claimcheck.wording import counted
 
 __all__ = [
     "KILL_POINTS",
@@ -318,10 +328,12 @@ class Skipped:
     path: str
     article_id: str
     stored_as: str
+    record: str | None = None  # the JSONL record, for an article read from one
 
     def __str__(self) -> str:
         same = "" if self.stored_as == self.article_id else f" as {self.stored_as}"
-        return f"{self.path}: already stored{same}; skipped as a duplicate"
+        where = self.path if self.record is None else f"{self.path}, record {self.record!r}"
+        return f"{where}: already stored{same}; skipped as a duplicate"
 
 
 @dataclass(frozen=True)
@@ -338,7 +350,7 @@ class StorySummary:
 
 @dataclass(frozen=True)
 class BatchResult:
-    run_id: int
+    run_id: int | None  # None: nothing to do, so no run was recorded
     run_date: dt.date
     resumed: bool
     new_articles: int
@@ -355,10 +367,12 @@ class BatchResult:
     reports_dir: Path
     inbox: Path
     files: int  # article files found in the inbox
+    warnings: tuple[str, ...] = ()  # about the run as a whole (no new article has a date)
+    held_back: tuple[str, ...] = ()  # files and stories not tried again: they failed too often
 
     @property
     def nothing_done(self) -> bool:
-        return not (self.new_articles or self.duplicates or self.written)
+        return not (self.new_articles or self.duplicates or self.written or self.held_back)
 
     @property
     def nothing_done_reason(self) -> str | None:
@@ -380,16 +394,19 @@ class BatchResult:
     def summary(self) -> str:
         wrote = self.reports_dir / self.run_date.isoformat()
         return (
-            f"{self.new_articles} new articles in {len(self.stories)} stories ({self.new_stories} new stories); "
+            f"{counted(self.new_articles, 'new article')} in {counted(len(self.stories), 'story', 'stories')} "
+            f"({counted(self.new_stories, 'new story', 'new stories')}); "
             f"{len(self.duplicates)} skipped as duplicates; {len(self.problems)} rejected; "
-            f"{self.discrepancies} discrepancies ({self.new_discrepancies} new); wrote {wrote}/"
+            + (f"{len(self.held_back)} held back; " if self.held_back else "")
+            + f"{counted(self.discrepancies, 'discrepancy', 'discrepancies')} ({self.new_discrepancies} new); "
+            + (f"wrote {wrote}/" if self.run_id is not None else "wrote nothing")
         )
 
     def to_dict(self) -> dict[str, object]:
         return {
             "summary": self.summary(), "new_articles": self.new_articles, "stories": [s.slug for s in self.stories],
             "new_stories": self.new_stories, "duplicates": len(self.duplicates),
-            "rejected": len(self.problems), "discrepancies": self.discrepancies,
+            "rejected": len(self.problems), "held_back": len(self.held_back), "discrepancies": self.discrepancies,
             "new_discrepancies": self.new_discrepancies, "index": str(self.index) if self.index else None,
         }
 
@@ -453,14 +470,19 @@ def run_batch(
     if not inbox.is_dir():
         raise InputError("inbox is not a folder", path=str(inbox), hint="pass the folder the articles arrive in")
     files = inbox_files(inbox, config)
+    if not files and not Path(db).is_file():
+        return _nothing_to_do(inbox, reports_dir, run_date)
 
     with BatchLock(db, wait=wait), Store(db, busy_timeout=config.store_busy_timeout_seconds) as store:
+        if not files and store.unfinished_run() is None:
+            # an empty inbox: no run, no dated folder (a killed run is still finished, below)
+            return _nothing_to_do(inbox, reports_dir, run_date)
         run = store.begin_run(run_date, str(inbox))
         ingested = _ingest(store, run, files, config, progress)
         problems: list[InputProblem | str] = list(ingested.problems)
-        reports, reopened, failures = _analyse_stories(store, run, config, progress)
-        problems.extend(failures)
-        written = _write_story_reports(store, run, reports_dir, reports, config, progress)
+        checked = _analyse_stories(store, run, config, progress)
+        problems.extend(checked.failures)
+        written = _write_story_reports(store, run, reports_dir, checked, config, progress)
 
         stories = store.stories_of_run(run.id)
         current = [d for s in stories for d in store.story_discrepancies(s.id, active_only=True).values()]
@@ -472,8 +494,10 @@ def run_batch(
             new_stories=sum(s.created_run == run.id for s in stories),
             duplicates=tuple(ingested.duplicates), problems=tuple(problems), notes=tuple(ingested.notes),
             discrepancies=len(current), new_discrepancies=sum(d.first_run == run.id for d in current),
-            reopened=tuple(reopened), written=tuple(written), index=None, reports_dir=reports_dir,
+            reopened=tuple(checked.reopened), written=tuple(written), index=None, reports_dir=reports_dir,
             inbox=inbox, files=len(files),
+            warnings=tuple(w for w in [undated_warning(a.article for a in store.run_articles(run.id))] if w),
+            held_back=(*ingested.held_back, *checked.held_back),
         )
         index = write_index(store, run_date, reports_dir, result)
         _checkpoint("index-written")
@@ -482,38 +506,117 @@ def run_batch(
     return result
 
 
+def _nothing_to_do(inbox: Path, reports_dir: Path, run_date: dt.date) -> BatchResult:
+    return BatchResult(
+        run_id=None, run_date=run_date, resumed=False, new_articles=0, stories=(), new_stories=0,
+        duplicates=(), problems=(), notes=(), discrepancies=0, new_discrepancies=0, reopened=(), written=(),
+        index=None, reports_dir=reports_dir, inbox=inbox, files=0,
+    )
+
+
 @dataclass
 class _Ingested:
     duplicates: list[Skipped] = field(default_factory=list)
-    problems: list[InputProblem] = field(default_factory=list)
+    problems: list[InputProblem | str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)
+
+
+def file_digest(path: Path, config: Config) -> str | None:
+    """What identifies an inbox file in the record of failures: the sha256 of its bytes,
+    so a file that changes is tried afresh.  A file over ``max_file_bytes`` is not read
+    for it: its name, size and modification time stand in.  None: it cannot be read."""
+    try:
+        stat = path.stat()
+        if stat.st_size > config.max_file_bytes:
+            return "stat:" + hashlib.sha256(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _held_back_file(path: Path, failure: FileFailure) -> str:
+    return (f"{path}: held back, not read: {failure.attempts} attempts failed (last: {failure.error}); "
+            f"it is read again when its bytes change, or after `claimcheck failures clear {failure.content_hash[:12]}`")
+
+
+def _features_each(articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
+    """``articles_features``, or, when that fails, each article's alone: an article that
+    breaks parsing or embedding gets its exception, and the others their features."""
+    try:
+        return list(articles_features(articles, config))
+    except ClaimcheckError:  # the models or the store: not one article's fault
+        raise
+    except Exception:  # noqa: BLE001 - find the article that broke the batch
+        pass
+    out: list[ArticleFeatures | Exception] = []
+    for article in articles:
+        try:
+            out.append(article_features(article, config))
+        except ClaimcheckError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - that article's problem
+            out.append(exc)
+    return out
 
 
 def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress) -> _Ingested:
+    """Read the inbox's files and file their new articles under stories.
+
+    Each file's attempt is counted in the store before it is read and settled once its
+    articles are filed (``file_failures``): a file whose reading fails, or under way when
+    the run stops, is tried on later runs until ``batch_max_attempts`` attempts, then
+    held back until its bytes change or an operator clears it."""
     out = _Ingested()
     since = run.run_date - dt.timedelta(days=config.story_window_days)
     candidates = [
         _Candidate(s.id, s.centroid, s.n_articles, Counter(s.entities)) for s in store.stories(updated_since=since)
     ]
     read_now: set[str] = set()  # content hashes read by this attempt
-    pending: dict[str, Article] = {}  # new articles awaiting filing, by content hash
+    pending: dict[str, tuple[Article, Path]] = {}  # new articles awaiting filing, by content hash
+    attempts: dict[Path, str] = {}  # files read since the last filing, by their digest
+    errors: dict[Path, list[str]] = {}
 
     def file_pending() -> None:
         """Parse and embed the waiting articles together, then file each under a story,
-        one transaction an article, in the order they were read."""
-        if not pending:
-            return
-        features = articles_features(list(pending.values()), config)
-        _checkpoint("article-parsed")
-        for (digest, article), feature in zip(pending.items(), features, strict=True):
-            _file_article(store, run, article, digest, feature, candidates, config)
-            _checkpoint("article-committed")
-        pending.clear()
+        one transaction an article, in the order they were read; then settle the
+        attempts of the files read so far."""
+        if pending:
+            features = _features_each([a for a, _ in pending.values()], config)
+            _checkpoint("article-parsed")
+            for (digest, (article, path)), feature in zip(pending.items(), features, strict=True):
+                if isinstance(feature, Exception):
+                    problem = (f"{article_location(article)}: could not be read for filing under a story "
+                               f"({type(feature).__name__}: {feature}); it was not stored")
+                    out.problems.append(problem)
+                    errors.setdefault(path, []).append(problem)
+                    continue
+                _file_article(store, run, article, digest, feature, candidates, config)
+                _checkpoint("article-committed")
+            pending.clear()
+        store.end_file_attempts({file_key: "; ".join(errors[path]) if path in errors else None
+                                 for path, file_key in attempts.items()})
+        attempts.clear()
 
     progress.start("reading articles", len(files))
     for path in files:
+        file_key = file_digest(path, config)
+        if file_key is not None:
+            known = store.file_failure(file_key)
+            if known is not None and known.attempts >= config.batch_max_attempts:
+                out.held_back.append(_held_back_file(path, known))
+                progress.advance(path.name)
+                continue
+            store.begin_file_attempt(file_key, str(path))
+            attempts[path] = file_key
         loaded = load_articles([path], config)
         out.problems.extend(loaded.problems)
+        if loaded.problems:
+            errors.setdefault(path, []).extend(str(p) for p in loaded.problems)
         out.notes.extend(loaded.notes)
         for article in loaded.articles:
             digest = content_hash(article.text[article.body_start :])
@@ -523,12 +626,12 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
             if stored is not None:
                 # Stored by this run before it was killed, read again now: not a duplicate.
                 if stored.run_id != run.id or not first_read:
-                    out.duplicates.append(Skipped(str(path), article.id, stored.article.id))
+                    out.duplicates.append(Skipped(str(path), article.id, stored.article.id, article.record))
                 continue
             if digest in pending:
-                out.duplicates.append(Skipped(str(path), article.id, pending[digest].id))
+                out.duplicates.append(Skipped(str(path), article.id, pending[digest][0].id, article.record))
                 continue
-            pending[digest] = article
+            pending[digest] = (article, path)
         if len(pending) >= config.batch_chunk_articles:
             file_pending()
         progress.advance(path.name)
@@ -561,39 +664,78 @@ def _file_article(
     candidates[:] = [c for c in candidates if c.story_id != joined.story_id] + [joined]
 
 
-def _analyse_stories(
-    store: Store, run: Run, config: Config, progress: Progress
-) -> tuple[dict[int, Report], list[str], list[str]]:
+@dataclass
+class _Checked:
+    """What checking the changed stories gave: their reports, the dismissed discrepancies
+    reopened, failures (one line each), stories held back, and the stories whose check
+    this run began (and counted)."""
+
+    reports: dict[int, Report] = field(default_factory=dict)
+    reopened: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)
+    attempted: set[int] = field(default_factory=set)
+
+
+def _held_back_story(story: StoredStory) -> str:
+    name = f"story {story.slug}" if story.slug else story.name
+    return (f"{name}: held back, not checked: {story.attempts} attempts failed (last: {story.last_error}); "
+            f"it is checked again when an article joins it, or after `claimcheck failures clear {story.slug or story.id}`")
+
+
+def _story_failed(store: Store, story: StoredStory, articles: Sequence[Article], stage: str,
+                  exc: BaseException, config: Config) -> str:
+    """Record a story's failed check; the line for the run's problems."""
+    error = f"{stage} failed: {type(exc).__name__}: {exc}"
+    store.story_attempt_failed(story.id, error)
+    tries = store.story(story.id).attempts
+    again = ("it will be tried again next run" if tries < config.batch_max_attempts else
+             f"it is held back after {tries} attempts (see `claimcheck failures list`)")
+    return f"{story.name} ({', '.join(a.id for a in articles)}): {error}; {again}"
+
+
+def _analyse_stories(store: Store, run: Run, config: Config, progress: Progress) -> _Checked:
+    """Analyse every story that gained an article.  Stories whose check failed before
+    are analysed one at a time, after the others: one that kills the run then takes only
+    itself down, and on later runs the stories it shared a batch with get through."""
     from claimcheck.pipeline import analyse_many
     from claimcheck.report.jsonfmt import claim_to_dict
 
-    reports: dict[int, Report] = {}
-    reopened: list[str] = []
-    failures: list[str] = []
-    todo = store.stories_needing_analysis()
+    out = _Checked()
+    todo: list[StoredStory] = []
+    for story in store.stories_needing_analysis():
+        if story.attempts >= config.batch_max_attempts:
+            out.held_back.append(_held_back_story(story))
+        else:
+            todo.append(story)
     progress.start("checking stories", len(todo))
-    stories_articles = [store.story_articles(story.id) for story in todo]
-    # stories are parsed and embedded together, and saved one by one as they come
-    for story, articles, report in zip(todo, stories_articles, analyse_many(stories_articles, config), strict=True):
-        if isinstance(report, Exception):  # one story's failure must not stop the night
-            exc = report
-            if isinstance(exc, (StoreError, ModelLoadError)):
-                raise exc
-            failures.append(f"{story.name} ({', '.join(a.id for a in articles)}): analysis failed: "
-                            f"{type(exc).__name__}: {exc}; it will be tried again next run")
+    fresh = [s for s in todo if not s.attempts]
+    batches = ([fresh] if fresh else []) + [[s] for s in todo if s.attempts]
+    for batch in batches:
+        store.begin_story_attempts(s.id for s in batch)
+        out.attempted.update(s.id for s in batch)
+        stories_articles = [store.story_articles(story.id) for story in batch]
+        # stories are parsed and embedded together, and saved one by one as they come
+        for story, articles, report in zip(batch, stories_articles, analyse_many(stories_articles, config),
+                                           strict=True):
+            if isinstance(report, Exception):  # one story's failure must not stop the night
+                if isinstance(report, (StoreError, ModelLoadError)):
+                    raise report
+                out.failures.append(_story_failed(store, story, articles, "analysis", report, config))
+                progress.advance(story.name)
+                continue
+            out.failures.extend(report.problems)  # articles the analysis had to leave out
+            outlets = {a.id: a.outlet for a in articles}
+            with store.transaction():
+                store.name_story(story.id, story_slug(story.entities, articles, story.title, run.run_date))
+                store.replace_claims([a.id for a in articles], [claim_to_dict(c) for c in report.claims])
+                out.reopened += _save_discrepancies(store, story.id, report.discrepancies, run, outlets)
+                store.mark_analysed(story.id)
+                _checkpoint("analysis-uncommitted")
+            _checkpoint("analysis-saved")
+            out.reports[story.id] = report
             progress.advance(story.name)
-            continue
-        outlets = {a.id: a.outlet for a in articles}
-        with store.transaction():
-            store.name_story(story.id, story_slug(story.entities, articles, story.title, run.run_date))
-            store.replace_claims([a.id for a in articles], [claim_to_dict(c) for c in report.claims])
-            reopened += _save_discrepancies(store, story.id, report.discrepancies, run, outlets)
-            store.mark_analysed(story.id)
-            _checkpoint("analysis-uncommitted")
-        _checkpoint("analysis-saved")
-        reports[story.id] = report
-        progress.advance(story.name)
-    return reports, reopened, failures
+    return out
 
 
 def _save_discrepancies(
@@ -608,12 +750,17 @@ def _save_discrepancies(
             store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id)
             store.add_event(story_id, d.id, "open", note=f"found by the run of {run.run_date}", by=BATCH_REVIEWER)
             continue
-        gained = _new_sources(old, d)
+        gained = _new_sides(old, d)
         reopen = old.status == "dismissed" and bool(gained)
         store.save_discrepancy(story_id, d, seen=run.run_date, run_id=run.id, first_seen=old.first_seen,
                                first_run=old.first_run, status="open" if reopen else old.status)
         if reopen:
-            sources = ", ".join(f"{f} ({outlets[f]})" if outlets.get(f, f) != f else f for f in gained)
+            by_file: dict[str, list[str]] = {}
+            for e in gained:
+                by_file.setdefault(e.file, []).append(e.value or e.text)
+            sources = "; ".join(
+                (f"{f} ({outlets[f]})" if outlets.get(f, f) != f else f) + ": " + ", ".join(map(repr, values))
+                for f, values in sorted(by_file.items()))
             note = f"reopened: new evidence from {sources} in the run of {run.run_date}"
             store.add_event(story_id, d.id, "open", note=note, by=BATCH_REVIEWER)
             reopened.append(f"{d.id} (dismissed): new evidence from {sources}")
@@ -621,14 +768,23 @@ def _save_discrepancies(
     return reopened
 
 
-def _new_sources(old: StoredDiscrepancy, new: Discrepancy) -> list[str]:
-    """Articles the new evidence cites that the old evidence did not."""
-    before = {e.file for e in old.evidence}
-    return sorted({e.file for e in new.evidence} - before)
+def _side(evidence: Evidence) -> str:
+    """What a side says: its value (a spelling, an office, a figure) as compared, case and
+    spacing aside."""
+    return " ".join((evidence.value or evidence.text).split()).casefold()
+
+
+def _new_sides(old: StoredDiscrepancy, new: Discrepancy) -> list[Evidence]:
+    """Evidence of an article the old evidence did not cite, saying something no old side
+    said: a new spelling, a new office, a new figure.  Articles that merely repeat one of
+    the sides (spell a name as others did) bring nothing a reviewer has not weighed."""
+    cited = {e.file for e in old.evidence}
+    said = {_side(e) for e in old.evidence}
+    return [e for e in new.evidence if e.file not in cited and _side(e) not in said]
 
 
 def _write_story_reports(
-    store: Store, run: Run, reports_dir: Path, reports: Mapping[int, Report], config: Config, progress: Progress
+    store: Store, run: Run, reports_dir: Path, checked: _Checked, config: Config, progress: Progress
 ) -> list[Path]:
     from claimcheck.pipeline import analyse
     from claimcheck.report import write_report
@@ -637,12 +793,27 @@ def _write_story_reports(
     todo = store.stories_needing_report()
     progress.start("writing reports", len(todo))
     for story in todo:
-        report = reports.get(story.id)
-        if report is None:  # analysed by an earlier, killed attempt: the same articles give the same report
-            report = analyse(store.story_articles(story.id), config)
-        report = with_review_status(report, store.story_discrepancies(story.id))
-        folder = reports_dir / run.run_date.isoformat() / (story.slug or f"story-{story.id}")
-        written += write_report(report, folder, formats=REPORT_FORMATS).values()
+        if story.id not in checked.attempted:  # analysed by an earlier attempt that stopped
+            if story.attempts >= config.batch_max_attempts:
+                checked.held_back.append(_held_back_story(story))
+                progress.advance(story.name)
+                continue
+            store.begin_story_attempts([story.id])
+            checked.attempted.add(story.id)
+        try:
+            report = checked.reports.get(story.id)
+            if report is None:  # analysed by an earlier, killed attempt: the same articles give the same report
+                report = analyse(store.story_articles(story.id), config)
+            report = with_review_status(report, store.story_discrepancies(story.id))
+            folder = reports_dir / run.run_date.isoformat() / (story.slug or f"story-{story.id}")
+            written += write_report(report, folder, formats=REPORT_FORMATS).values()
+        except (StoreError, ModelLoadError, ReportError):  # the disk, the store, the models: not this story
+            raise
+        except Exception as exc:  # noqa: BLE001 - one story's report must not stop the night
+            articles = store.story_articles(story.id)
+            checked.failures.append(_story_failed(store, story, articles, "its report", exc, config))
+            progress.advance(story.name)
+            continue
         _checkpoint("report-written")
         store.mark_reported(story.id, run.run_date)
         progress.advance(story.name)
@@ -721,6 +892,10 @@ code { font-size: 90%; }
 <h2>Rejected input{% if runs|length > 1 %} (run {{ runs[-1].id }}){% endif %}</h2>
 <ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul>
 {% endif %}
+{% if held_back %}
+<h2>Held back after failing before</h2>
+<ul>{% for h in held_back %}<li>{{ h }}</li>{% endfor %}</ul>
+{% endif %}
 {% if duplicates %}
 <h2>Skipped as duplicates{% if runs|length > 1 %} (run {{ runs[-1].id }}){% endif %}</h2>
 <ul>{% for d in duplicates %}<li>{{ d }}</li>{% endfor %}</ul>
@@ -732,7 +907,7 @@ code { font-size: 90%; }
 
 def render_index(
     date: dt.date, runs: Sequence[dict], tonight: Sequence[dict], earlier: Sequence[dict],
-    problems: Sequence[str], duplicates: Sequence[str],
+    problems: Sequence[str], duplicates: Sequence[str], held_back: Sequence[str] = (),
 ) -> str:
     """The night's ``index.html``: self-contained, every value escaped by Jinja2."""
     import jinja2
@@ -740,7 +915,7 @@ def render_index(
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.from_string(_INDEX_TEMPLATE).render(
         date=date.isoformat(), runs=runs, tonight=tonight, earlier=earlier,
-        problems=problems, duplicates=duplicates,
+        problems=problems, duplicates=duplicates, held_back=held_back,
     )
 
 
@@ -773,5 +948,5 @@ def write_index(store: Store, run_date: dt.date, reports_dir: Path, result: Batc
             for r in store.runs(run_date=run_date) if r.finished_at and r.id != result.run_id]
     runs.append({"id": result.run_id, "summary": result.summary()})
     html = render_index(run_date, runs, tonight, earlier,
-                        [str(p) for p in result.problems], [str(d) for d in result.duplicates])
+                        [str(p) for p in result.problems], [str(d) for d in result.duplicates], result.held_back)
     return atomic_write_text(folder / "index.html", html)

@@ -54,7 +54,7 @@ from claimcheck.models import (
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["extract_claims"]
+__all__ = ["extract_claims", "quoted_ranges"]
 
 # --------------------------------------------------------------------------- word lists
 # Every lexical rule of the stage lives here, so tuning means editing one block.
@@ -454,7 +454,8 @@ def _find_posts(text: str, line_starts: list[int]) -> tuple[list[_Post], list[tu
     for k, (start, end) in enumerate(lines):
         line = text[start:end]
         link = _POST_LINK_RE.search(line)
-        signature = _POST_SIGNATURE_RE.search(line)
+        # a signature needs "(@": on a long line of dashes the pattern tries 80 characters at each
+        signature = _POST_SIGNATURE_RE.search(line) if "(@" in line else None
         if not (link or signature) or k in in_post:
             continue
         cut = min(m.start() for m in (link, signature) if m)
@@ -478,6 +479,12 @@ def _find_posts(text: str, line_starts: list[int]) -> tuple[list[_Post], list[tu
             if k not in in_post:
                 posts.append(_Post(start, end, Speaker("social media post", SpeakerKind.SOCIAL_POST)))
     return posts, masked
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The inner ranges of the quoted passages of a text, as this stage reads them (the
+    quote detector compares what two outlets quote)."""
+    return [(q.start, q.end) for q in _find_quotes(text)]
 
 
 def _find_quotes(text: str) -> list[_Quote]:
@@ -704,9 +711,20 @@ def _depth(ctx: _Context, i: int, tokens: frozenset[int]) -> int:
 
 
 def _components(ctx: _Context, tokens: frozenset[int]) -> dict[int, frozenset[int]]:
+    """``tokens`` by the root ``_root_of`` gives each.  Each token's path up is walked
+    once (roots are remembered on the way), so a sentence the parser made one long chain
+    of heads costs its length, not its length squared."""
+    root_of: dict[int, int] = {}
     groups: dict[int, set[int]] = {}
     for i in tokens:
-        groups.setdefault(_root_of(ctx, i, tokens), set()).add(i)
+        path, j = [], i
+        while j not in root_of and ctx.head(j) != j and ctx.head(j) in tokens:
+            path.append(j)
+            j = ctx.head(j)
+        root = root_of.setdefault(j, j)
+        for k in path:
+            root_of[k] = root
+        groups.setdefault(root, set()).add(i)
     return {root: frozenset(members) for root, members in sorted(groups.items())}
 
 

@@ -45,7 +45,32 @@ def check(
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Check articles about one story and write a discrepancy report, most severe first."""
+    """Check articles about one story and write a discrepancy report, most severe first.
+
+    Each article's outlet and date name the sources in the report, and dates
+    drive time-aware detection ("on Monday", "last year"). Without them,
+    sources are named by file and dates show as "—". Give them in one of
+    three ways:
+
+    \b
+    1. A header block at the top of a .txt or .md file, closed by a blank line
+       (Source, Date, Title, URL; any order):
+         Source: Harbour Gazette
+         Date: 2031-03-04
+         Title: Port traffic hits a record
+
+    \b
+    2. YAML front matter at the top of a .md file:
+         ---
+         source: Harbour Gazette
+         date: 2031-03-04
+         ---
+
+    \b
+    3. One JSON object per line of a .jsonl file ("id" and "text" required;
+       "source", "date", "title", "url" optional):
+         {"id": "17", "source": "Gazette", "date": "2031-03-04", "text": "..."}
+    """
     from claimcheck.pipeline import check as run_check
     from claimcheck.report import write_report
 
@@ -55,24 +80,28 @@ def check(
         raise typer.BadParameter(f"unknown format(s) {', '.join(sorted(unknown))}; choose from {', '.join(FORMATS)}")
     try:
         report = run_check([str(p) for p in inputs], _config(config))
+        if not report.articles:  # a report of nothing would say "No discrepancies found"
+            for problem in report.problems:
+                typer.echo(f"error: {problem}", err=True)
+            typer.echo("error: no article could be read; nothing written", err=True)
+            raise typer.Exit(2)
         written = write_report(report, out, formats=wanted)
     except ClaimcheckError as exc:
         _fail(exc)
         return
     for problem in report.problems:
         typer.echo(f"warning: {problem}", err=True)
+    if not quiet:
+        from claimcheck.ingest import undated_warning
+
+        if warning := undated_warning(report.articles):
+            typer.echo(f"warning: {warning}", err=True)
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    if not report.articles:
-        typer.echo("error: no article could be read", err=True)
-        raise typer.Exit(2)
     if not quiet:
-        counts = {s: sum(d.severity.value == s for d in report.discrepancies) for s in ("high", "medium", "low")}
-        typer.echo(
-            f"{len(report.articles)} articles, {len(report.claims)} claims, "
-            f"{len(report.discrepancies)} discrepancies "
-            f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low)"
-        )
+        from claimcheck.wording import check_summary
+
+        typer.echo(check_summary(report))
         for path in written.values():
             typer.echo(f"  wrote {path}")
     raise typer.Exit(1 if report.problems else 0)
@@ -85,11 +114,10 @@ def claims(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of text.")] = False,
 ) -> None:
     """Print one article's atomic claims with their figures, entities, speaker and modality."""
-    from claimcheck.pipeline import check as run_check
+    from claimcheck.pipeline import read_claims
 
-    cfg = _config(config)
     try:
-        report = run_check([str(path)], cfg)
+        report = read_claims([str(path)], _config(config))
     except ClaimcheckError as exc:
         _fail(exc)
         return
@@ -115,30 +143,69 @@ def claims(
 
 @app.command("eval")
 def evaluate_cmd(
-    inputs: Annotated[Path, typer.Argument(help="The folder of articles the gold file describes.")],
-    gold: Annotated[Path, typer.Option("--gold", "-g", help="Gold annotations (YAML, see the README).")],
-    report_json: Annotated[Optional[Path], typer.Option("--report", help="Score this report.json instead of running the check.")] = None,
+    inputs: Annotated[Path, typer.Argument(help="A folder of story folders, each with a gold.yaml naming the articles beside it; or, with --gold, the folder of one story's articles.")],
+    gold: Annotated[Optional[Path], typer.Option("--gold", "-g", help="Gold annotations for the articles in INPUTS (YAML; seeds/README.md gives the format). Without it, INPUTS is a folder of stories.")] = None,
+    report_json: Annotated[Optional[Path], typer.Option("--report", help="Score this report.json instead of running the check (with --gold only).")] = None,
+    stories: Annotated[Optional[list[str]], typer.Option("--story", "-s", metavar="NAME", help="Run only this story folder of INPUTS (repeatable).")] = None,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures, every gold item and any explanations to this JSON file.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="For each missed hard item, say what the pipeline did with its spans and the stage that lost it; show each false alarm with its evidence.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Score a run against gold annotations: hard recall, false alarms, report size."""
-    from claimcheck.evaluate import evaluate, format_eval, load_gold
+    """Score runs against gold annotations: hard recall, soft hits, false alarms, report size.
 
+    On a folder of story folders, runs every story in one process and prints one table (per story, per kind, total). With --gold, scores one story and lists each gold item.
+    """
+    from claimcheck.evaluate import (
+        SuiteEval,
+        StoryEval,
+        evaluate,
+        evaluate_stories,
+        evaluate_story,
+        format_eval,
+        format_suite,
+        load_gold,
+    )
+    from claimcheck.explain import format_explanations
+
+    if gold is None and report_json is not None:
+        raise typer.BadParameter("--report scores one story: give its gold file with --gold", param_hint="--report")
+    if gold is not None and stories:
+        raise typer.BadParameter("--story picks stories of a folder of stories; drop --gold", param_hint="--story")
+    if report_json is not None and explain:
+        raise typer.BadParameter("--explain needs a run to trace; drop --report", param_hint="--explain")
     try:
-        gold_data = load_gold(gold, articles_dir=inputs)
-        if report_json is not None:
+        cfg = _config(config)
+        if gold is None:
+            suite = evaluate_stories(inputs, cfg, names=stories or (), explain=explain)
+        elif report_json is not None:
             from claimcheck.report.jsonfmt import load_report_json
 
-            predictions = load_report_json(report_json)["discrepancies"]
+            gold_data = load_gold(gold, articles_dir=inputs)
+            result = evaluate(load_report_json(report_json)["discrepancies"], gold_data)
+            folder = inputs if inputs.is_dir() else inputs.parent
+            suite = SuiteEval(root=str(folder), stories=[StoryEval(name=folder.name, folder=str(folder), result=result)])
         else:
-            from claimcheck.pipeline import check as run_check
-
-            files = [str(inputs / name) for name in gold_data.articles] if inputs.is_dir() else [str(inputs)]
-            predictions = run_check(files, _config(config)).discrepancies
-        result = evaluate(predictions, gold_data)
+            story = evaluate_story(gold, inputs, cfg, explain=explain)
+            suite = SuiteEval(root=story.folder, stories=[story])
     except ClaimcheckError as exc:
         _fail(exc)
         return
-    typer.echo(format_eval(result))
+    if explain:
+        typer.echo(format_explanations([e for s in suite.stories for e in s.explanations],
+                                       [a for s in suite.stories for a in s.false_alarms]))
+        typer.echo("")
+    # the single-story form lists every gold item; many stories make one table
+    typer.echo(format_eval(suite.stories[0].result) if gold is not None else format_suite(suite))
+    if json_path is not None:
+        from claimcheck.errors import ReportError
+
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(suite.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(ReportError(f"cannot be written: {exc.strerror or exc}", path=str(json_path),
+                              hint="choose another --json path"))
+        typer.echo(f"wrote {json_path}")
 
 
 @app.command("config")
@@ -224,6 +291,7 @@ def batch(
     """Nightly run: file the inbox's new articles under stories, check the stories that changed, write the night's reports.
 
     Exit status: 0 all processed, 1 some files rejected (the rest processed), 2 nothing done.
+    A file or story that failed batch_max_attempts times is held back (see `claimcheck failures`).
     """
     from claimcheck.batch import run_batch
 
@@ -248,12 +316,16 @@ def batch(
     if result.nothing_done_reason:
         typer.echo(f"error: {result.nothing_done_reason}", err=True)
     if not quiet:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         for note in result.notes:
             typer.echo(f"note: {note}", err=True)
         for skipped in result.duplicates:
             typer.echo(f"skipped: {skipped}", err=True)
         for reopened in result.reopened:
             typer.echo(f"reopened: {reopened}", err=True)
+        for held in result.held_back:
+            typer.echo(f"held back: {held}", err=True)
         typer.echo(result.summary())
     raise typer.Exit(result.exit_code)
 
@@ -311,11 +383,17 @@ def _decide(discrepancy_id: str, status: str, db: Path, story: str | None, note:
 
     try:
         with _review_store(db) as store:
-            event = decide(store, discrepancy_id, status, note=note, by=by, story=story)
+            decision = decide(store, discrepancy_id, status, note=note, by=by, story=story)
     except ClaimcheckError as exc:
         _fail(exc)
         return
-    typer.echo(f"{event.discrepancy_id}: {event.status} by {event.by}" + (f" ({event.note})" if event.note else ""))
+    if decision.changed:
+        typer.echo(f"{decision.discrepancy_id}: {decision.status} by {decision.by}"
+                   + (f" ({decision.note})" if decision.note else ""))
+        return
+    typer.echo(f"{decision.discrepancy_id}: already {decision.status}"
+               + (f" by {decision.by} at {decision.at}" if decision.by else "") + "; nothing changed"
+               + (f"; the note {note!r} was not recorded" if note else ""))
 
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")]
@@ -333,7 +411,7 @@ def review_confirm(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.d
 @review_app.command("dismiss")
 def review_dismiss(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
                    note: NoteOption = "", by: ByOption = None) -> None:
-    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence joins it."""
+    """Dismiss a discrepancy: later runs keep it dismissed unless new evidence adds a side (a new spelling, office or figure)."""
     _decide(discrepancy_id, "dismissed", db, story, note, by)
 
 
@@ -342,4 +420,41 @@ def review_reopen(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db
                   note: NoteOption = "", by: ByOption = None) -> None:
     """Reopen a confirmed or dismissed discrepancy for review."""
     _decide(discrepancy_id, "open", db, story, note, by)
+
+
+failures_app = typer.Typer(
+    help="Files and stories the nightly runs failed on: list them, or clear them to be tried again.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(failures_app, name="failures")
+
+
+@failures_app.command("list")
+def failures_list(db: DbOption = Path("claimcheck.db"), config: ConfigOption = None) -> None:
+    """List files whose reading failed and stories whose check failed, with their attempts and last error."""
+    from claimcheck.failures import format_failures, list_failures
+
+    try:
+        cfg = _config(config)
+        with _review_store(db) as store:
+            typer.echo(format_failures(list_failures(store, max_attempts=cfg.batch_max_attempts)))
+    except ClaimcheckError as exc:
+        _fail(exc)
+
+
+@failures_app.command("clear")
+def failures_clear(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A file's hash prefix (as listed) or path, or a story's slug or number.")],
+    db: DbOption = Path("claimcheck.db"),
+) -> None:
+    """Forget a file's or a story's failed attempts: the next batch run tries it again."""
+    from claimcheck.failures import clear_failure
+
+    try:
+        with _review_store(db) as store:
+            for line in clear_failure(store, key):
+                typer.echo(line)
+    except ClaimcheckError as exc:
+        _fail(exc)
 # ======================================================================= end of nightly batch runs

@@ -55,6 +55,18 @@ class ConfigError(ClaimcheckError):
     code = "CC200"
 
 
+class ConfigValueError(ConfigError):
+    """A setting of the wrong type or out of its range (``key`` names it, dotted for a
+    table's key: ``hedges.about``)."""
+
+    code = "CC201"
+
+    def __init__(self, key: str, value: object, expected: str, *, path: str | None = None,
+                 hint: str | None = None):
+        self.key, self.value, self.expected = key, value, expected
+        super().__init__(f"{key} = {value!r}: must be {expected}", path=path, hint=hint)
+
+
 class ModelLoadError(ClaimcheckError):
     code = "CC300"
 
@@ -65,6 +77,12 @@ class GoldFileError(ClaimcheckError):
 
 class StoreError(ClaimcheckError):
     code = "CC500"
+
+
+class AnalysisError(ClaimcheckError):
+    """A story whose analysis failed as a whole (one article's failure is only a problem)."""
+
+    code = "CC700"
 
 
 class ReportError(ClaimcheckError):

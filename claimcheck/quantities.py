@@ -38,7 +38,8 @@ Debatable readings chosen here
 * Vague multiples state a lower bound, so ``value`` is that bound: "dozens" [24, 99],
   "hundreds" [200, 999], "thousands" [2,000, 9,999], "tens of thousands" [20,000,
   99,999], "hundreds of thousands" [200,000, 999,999], "millions" [2e6, 9,999,999];
-  "several thousand" [3,000, 9,000], "a few hundred" [200, 500].
+  "several thousand" [3,000, 9,000], "a few hundred" [200, 500], "several hundred
+  thousand" [300,000, 900,000].
 * A bare span of time is told in whole units rounded either way, so it reads as
   "about": "four months" [3, 5].  "three decades" is 3 in units of a decade, so 30
   years: [20, 40]; "about three decades" [20, 40] too.  Durations keep their stated
@@ -92,6 +93,7 @@ class Reading(str, Enum):
     JUST_OVER = "just_over"
     OVER = "over"
     UNDER = "under"
+    STATED = "stated"  # a term as labelled ("a five-year contract"): only its own rounding
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -180,7 +182,7 @@ _HEDGE_PHRASES: dict[Reading, tuple[str, ...]] = {
     Reading.OVER: (
         "over", "more than", "exceeding", "exceeded", "exceeds", "above", "upwards of",
         "at least", "in excess of", "greater than", "north of", "well over", "well above",
-        "no fewer than", "no less than", "a minimum of", "topping",
+        "no fewer than", "no less than", "a minimum of", "topping", "beyond",
     ),
     Reading.UNDER: (
         "under", "less than", "below", "fewer than", "up to", "at most", "no more than",
@@ -188,6 +190,31 @@ _HEDGE_PHRASES: dict[Reading, tuple[str, ...]] = {
         "well below", "lower than", "within",
     ),
 }
+
+# Bounds a hedge states but does not include: "more than 95%" is not 95%, "just shy of
+# £450m" is not £450m; "at least 94" and "up to 25%" are.
+_INCLUSIVE_BOUNDS = frozenset(
+    "at least,no fewer than,no less than,a minimum of,up to,at most,no more than,not more than,"
+    "as many as,as much as,a maximum of,within".split(",")
+)
+
+
+def stated_bounds_included(q: Quantity) -> tuple[bool, bool]:
+    """Whether a figure's interval includes its low and high ends.
+
+    A rounded figure's ends are where rounding would have written another figure, so
+    they are open; so is a bound a hedge excludes ("more than", "nearly"); an inclusive
+    bound ("at least", "up to") and an exact figure are closed."""
+    if q.low == q.high:
+        return True, True
+    reading = hedge_reading(q.hedge)
+    phrase = (q.hedge or "").strip().lower()
+    if reading is Reading.OVER or reading is Reading.JUST_OVER:
+        return phrase in _INCLUSIVE_BOUNDS or q.hedge == "+", False
+    if reading is Reading.UNDER:
+        return False, phrase in _INCLUSIVE_BOUNDS
+    return False, False
+
 
 _CURRENCY_CODES = {
     "US$": "USD", "USD": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "AUD": "AUD",
@@ -274,7 +301,7 @@ _ORDINAL_WORD = (
 )
 _VAGUE_RE_PART = (
     rf"(?:(?:tens|hundreds){_SP}+of{_SP}+(?:thousands|millions|billions)"
-    rf"|(?:several|a{_SP}+few|a{_SP}+couple{_SP}+of|a{_SP}+couple){_SP}+(?:hundred|thousand|million|billion)"
+    rf"|(?:several|a{_SP}+few|a{_SP}+couple{_SP}+of|a{_SP}+couple){_SP}+(?:hundred(?:{_SP}+thousand)?|thousand|million|billion)"
     rf"|dozens|scores(?={_SP}+of\b)|hundreds|thousands|millions|billions)"
 )
 _FRACTION_RE_PART = (
@@ -693,6 +720,14 @@ def _vague_atom(text: str, start: int, end: int) -> _Atom | None:
         low, high = 2 * factor * scale, 10 * factor * scale - 1
         return _Atom(start, end, "vague", low, low=low, high=high)
     if len(words) >= 2:
+        if words[-2:] == ["hundred", "thousand"]:  # "several hundred thousand"
+            words = [*words[:-2], "hundred"]
+            qualifier = " ".join(w for w in words[:-1] if w != "of")
+            bounds = _VAGUE_QUALIFIERS.get(qualifier)
+            scale = 100_000.0
+            if bounds is None:
+                return None
+            return _Atom(start, end, "vague", bounds[0] * scale, low=bounds[0] * scale, high=bounds[1] * scale)
         qualifier = " ".join(w for w in words[:-1] if w != "of")
         bounds = _VAGUE_QUALIFIERS.get(qualifier)
         scale = _SCALE_WORDS.get(words[-1])
@@ -804,7 +839,74 @@ def parse_quantities(
         else:
             i += 1
         _read_atom(scan, atom)
-    return sorted(scan.found, key=lambda q: q.start)
+    _read_one_unit_spans(scan)
+    return _join_compound_durations(sorted(scan.found, key=lambda q: q.start), text, offset)
+
+
+# "in less than an hour", "for a week", "within a day": one unit of time after a hedge or
+# a preposition of time (a bare "a year" is too often no span: "a year of protests").
+_ONE_UNIT_RE = re.compile(r"\b(?:an?|one)\s+(second|minute|hour|day|week|month|year|decade)\b", re.IGNORECASE)
+_SPAN_LEAD_RE = re.compile(
+    r"\b(?:in|for|within|over|after|than|under|about|nearly|almost|around|roughly|barely)\s+$", re.IGNORECASE
+)
+_HEDGE_BEFORE_SPAN_RE = re.compile(
+    r"(" + "|".join(map(re.escape, sorted({h for hs in _HEDGE_PHRASES.values() for h in hs}, key=len, reverse=True)))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+
+
+def _read_one_unit_spans(scan: _Scan) -> None:
+    text = scan.text
+    for m in _ONE_UNIT_RE.finditer(text):
+        start, end = m.span()
+        before = text[max(0, start - 24) : start]
+        if _SPAN_LEAD_RE.search(before) is None or not scan.is_free(start, end):
+            continue
+        stated, factor = _DURATION_UNITS[m.group(1).lower()]
+        hedge_m = _HEDGE_BEFORE_SPAN_RE.search(before)
+        span_start = start - (len(before) - hedge_m.start()) if hedge_m else start
+        hedge = hedge_m.group(1) if hedge_m and scan.is_free(span_start, start) else None
+        if hedge is None:
+            span_start = start
+        reading = hedge_reading(hedge)
+        # a unit as said ("for a week") is that unit, rounded like a stated term
+        low, high = hedge_interval(factor, factor, Reading.STATED if reading is Reading.EXACT else reading, scan.hedges)
+        scan.emit(span_start, end, QuantityKind.DURATION, factor, low, high, stated, hedge=hedge)
+
+
+# A larger unit and the next one down, told together: "four years and two months".
+_SMALLER_UNIT = {"years": ("months", 12.0), "months": ("days", 30.4375), "weeks": ("days", 7.0),
+                 "days": ("hours", 24.0), "hours": ("minutes", 60.0), "minutes": ("seconds", 60.0)}
+_COMPOUND_GAP_RE = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+
+
+def _join_compound_durations(found: list[Quantity], text: str, offset: int) -> list[Quantity]:
+    """"four years and two months", "11 years, 3 months": one span of time, in the
+    smaller unit (50 months), not two figures that each look like a rival term."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind is QuantityKind.DURATION
+            and q.kind is QuantityKind.DURATION
+            and prev.hedge is None
+            and q.hedge is None
+            and _SMALLER_UNIT.get(prev.unit, ("", 0.0))[0] == q.unit
+            and _COMPOUND_GAP_RE.fullmatch(text[prev.end - offset : q.start - offset])
+        ):
+            factor = _SMALLER_UNIT[prev.unit][1]
+            value = prev.value * factor + q.value
+            rounding = q.high - q.value if q.high > q.value else 0.5
+            out[-1] = Quantity(
+                text=text[prev.start - offset : q.end - offset], start=prev.start, end=q.end,
+                value=value, low=max(0.0, value - rounding), high=value + rounding,
+                kind=QuantityKind.DURATION, unit=q.unit,
+            )
+            continue
+        out.append(q)
+    return out
 
 
 # --------------------------------------------------------------------------- ranges
@@ -940,6 +1042,10 @@ def _read_figure(scan: _Scan, atom: _Atom) -> None:
     elif duration := _DURATION_AFTER_RE.match(text, end, right):
         stated, factor = _DURATION_UNITS[duration.group("unit").casefold().removesuffix("s")]
         amount = _scaled(atom, factor)
+        if reading is Reading.EXACT and "-" in duration.group(0):
+            # "a five-year contract", "a 12-hour shift": a term as labelled, not a span
+            # told in round units, so it keeps the rounding of its own digits
+            reading = Reading.STATED
         _emit_amount(scan, amount, hedge_start, duration.end(), QuantityKind.DURATION, stated, reading, hedge)
     elif aged := _AGE_BEFORE_RE.search(text, scan.free_left(hedge_start), hedge_start):
         _emit_age(scan, atom, aged.start(), end, "years", reading, hedge)

@@ -6,8 +6,11 @@
 
 Decisions are appended to the discrepancy's history and become its current status.  A
 later batch run keeps them: a dismissed discrepancy stays dismissed (its report lists
-it under "Dismissed") unless new evidence joins it from an article it did not cite
-before; then the run reopens it and its history says why.
+it under "Dismissed") unless new evidence adds a side to it: an article it did not cite
+before saying something no side said (a third spelling, another office or figure); then
+the run reopens it and its history says why.  Articles that merely repeat a side (spell
+a name as others did) keep it dismissed.  Deciding what is already decided (confirming a
+confirmed one) records nothing and says who decided it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from claimcheck.errors import StoreError
 from claimcheck.store import ReviewEvent, Store, StoredDiscrepancy, StoredStory
 
 __all__ = [
+    "Decision",
     "DiscrepancyDetail",
     "ReviewStatus",
     "SideDetail",
@@ -61,6 +65,20 @@ class DiscrepancyDetail:
     story: StoredStory
     sides: tuple[SideDetail, ...]
     history: tuple[ReviewEvent, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What ``decide`` did: the decision it recorded (``changed``), or, when the
+    discrepancy had that status already, the decision in force (who made it, when, why);
+    then nothing is recorded."""
+
+    discrepancy_id: str
+    status: str
+    by: str
+    note: str
+    at: str
+    changed: bool
 
 
 def open_store(db: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> Store:
@@ -110,11 +128,19 @@ def show_discrepancy(store: Store, key: str, *, story: str | None = None) -> Dis
 def decide(
     store: Store, key: str, status: str | ReviewStatus, *, note: str = "", by: str | None = None,
     story: str | None = None,
-) -> ReviewEvent:
-    """Confirm, dismiss or reopen a discrepancy (by id or unique id prefix)."""
+) -> Decision:
+    """Confirm, dismiss or reopen a discrepancy (by id or unique id prefix).
+
+    Deciding what is already decided (confirming a confirmed one) records nothing: the
+    history keeps one line per change, and the result says who decided it first."""
     status = status.value if isinstance(status, ReviewStatus) else status
     d = store.resolve_discrepancy(key, story=story)
-    return store.set_status(d.story_id, d.id, status, note=note, by=by or default_reviewer())
+    if d.status == status:
+        last = next((e for e in reversed(store.history(d.story_id, d.id)) if e.status == status), None)
+        return Decision(d.id, status, last.by if last else "", last.note if last else "",
+                        last.at if last else "", changed=False)
+    event = store.set_status(d.story_id, d.id, status, note=note, by=by or default_reviewer())
+    return Decision(event.discrepancy_id, event.status, event.by, event.note, event.at, changed=True)
 
 
 # --------------------------------------------------------------------------- text for the terminal

@@ -62,6 +62,7 @@ __all__ = [
     "StoredArticle",
     "StoredDiscrepancy",
     "StoredStory",
+    "FileFailure",
     "evidence_signature",
 ]
 
@@ -159,7 +160,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
     BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
     """,
+    # 2: what an article's offsets refer to (the decoding used) and its JSONL record id
+    """
+    ALTER TABLE articles ADD COLUMN encoding TEXT;
+    ALTER TABLE articles ADD COLUMN record TEXT;
+    """,
+    # 3: attempts that failed, so a file or a story that breaks is not tried every night
+    # for ever.  An attempt is counted when it begins (a run killed by the file counts).
+    """
+    CREATE TABLE file_failures (
+        content_hash  TEXT PRIMARY KEY,         -- claimcheck.batch.file_digest: sha256 of the bytes
+        path          TEXT NOT NULL,            -- where it was last read
+        attempts      INTEGER NOT NULL,         -- runs that began reading it since it last succeeded
+        error         TEXT NOT NULL,
+        first_attempt TEXT NOT NULL,            -- timestamps (UTC)
+        last_attempt  TEXT NOT NULL
+    );
+    ALTER TABLE stories ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;  -- checks begun, not finished
+    ALTER TABLE stories ADD COLUMN last_error TEXT;
+    """,
 )
+
+#: the error an attempt carries until its outcome is known: what a killed run leaves
+STOPPED_READING = "the run stopped while reading it (killed, or out of memory?)"
+STOPPED_CHECKING = "the run stopped while checking it (killed, or out of memory?)"
 
 
 # --------------------------------------------------------------------------- records
@@ -198,11 +222,25 @@ class StoredStory:
     needs_analysis: bool = True
     needs_report: bool = False
     report_date: dt.date | None = None
+    attempts: int = 0  # checks begun and not finished since the last one that was
+    last_error: str | None = None
 
     @property
     def name(self) -> str:
         """What to call the story before it has a slug."""
         return self.slug or f"story {self.id}"
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """An inbox file whose reading failed (or was under way when a run stopped)."""
+
+    content_hash: str
+    path: str
+    attempts: int
+    error: str
+    first_attempt: str
+    last_attempt: str
 
 
 @dataclass(frozen=True)
@@ -406,6 +444,14 @@ class Store:
 
     # ------------------------------------------------------------------ runs
 
+    def unfinished_run(self) -> Run | None:
+        """The latest run killed before it finished, if any: the next run resumes it."""
+        rows = self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        r = rows[0]
+        return Run(int(r["id"]), dt.date.fromisoformat(r["run_date"]), r["inbox"], r["started_at"], resumed=True)
+
     def begin_run(self, run_date: dt.date, inbox: str) -> Run:
         """Start a run, or resume the latest one if it was killed before finishing: its
         articles still count as this run's, so the summary and reports come out the same."""
@@ -444,7 +490,7 @@ class Store:
         article = Article(
             id=row["id"], text=row["text"], source=row["source"], date=row["date"], title=row["title"],
             path=row["path"], url=row["url"], body_start=int(row["body_start"]),
-            notes=tuple(json.loads(row["notes"])),
+            notes=tuple(json.loads(row["notes"])), encoding=row["encoding"], record=row["record"],
         )
         story = row["story_id"] if "story_id" in row.keys() else None
         return StoredArticle(article, row["content_hash"], int(row["run_id"]), story)
@@ -490,10 +536,11 @@ class Store:
                 article_id = f"{article.id}~{content_hash[:8]}"
             self._exec(
                 "INSERT INTO articles (id, content_hash, source, date, title, path, url, body_start, "
-                "notes, text, run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "notes, text, run_id, ingested_at, encoding, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, content_hash, article.source, article.date.isoformat() if article.date else None,
                  article.title, article.path, article.url, article.body_start,
-                 json.dumps(list(article.notes), ensure_ascii=False), article.text, run_id, _now()),
+                 json.dumps(list(article.notes), ensure_ascii=False), article.text, run_id, _now(),
+                 article.encoding, article.record),
             )
             self._exec(
                 "INSERT INTO story_articles (story_id, article_id, similarity, shared_entities) "
@@ -512,7 +559,7 @@ class Store:
             centroid=np.frombuffer(row["centroid"], dtype=np.float32).copy(),
             n_articles=int(row["n_articles"]), entities=json.loads(row["entities"]),
             needs_analysis=bool(row["needs_analysis"]), needs_report=bool(row["needs_report"]),
-            report_date=_date(row["report_date"]),
+            report_date=_date(row["report_date"]), attempts=int(row["attempts"]), last_error=row["last_error"],
         )
 
     def create_story(self, *, title: str, run_date: dt.date, run_id: int, dim: int) -> StoredStory:
@@ -527,9 +574,10 @@ class Store:
         updated: dt.date,
     ) -> None:
         """A new member joined: new centroid and names; the story needs analysing again."""
+        # a new article is new material: the story's failed checks no longer count
         self._exec(
             "UPDATE stories SET centroid = ?, n_articles = ?, entities = ?, updated = ?, "
-            "needs_analysis = 1 WHERE id = ?",
+            "needs_analysis = 1, attempts = 0, last_error = NULL WHERE id = ?",
             (np.asarray(centroid, np.float32).tobytes(), n_articles,
              json.dumps(dict(entities), ensure_ascii=False), updated.isoformat(), story_id),
         )
@@ -581,9 +629,66 @@ class Store:
         self._exec("UPDATE stories SET needs_analysis = 0, needs_report = 1 WHERE id = ?", (story_id,))
 
     def mark_reported(self, story_id: int, report_date: dt.date) -> None:
+        """The story's check is done: reported, and its failed attempts forgotten."""
         with self.transaction():
-            self._exec("UPDATE stories SET needs_report = 0, report_date = ? WHERE id = ?",
-                       (report_date.isoformat(), story_id))
+            self._exec("UPDATE stories SET needs_report = 0, report_date = ?, attempts = 0, last_error = NULL "
+                       "WHERE id = ?", (report_date.isoformat(), story_id))
+
+    def begin_story_attempts(self, story_ids: Iterable[int]) -> None:
+        """Count a check of each story before it begins: a run killed by one still counts."""
+        with self.transaction():
+            self._many("UPDATE stories SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                       [(STOPPED_CHECKING, i) for i in story_ids])
+
+    def story_attempt_failed(self, story_id: int, error: str) -> None:
+        with self.transaction():
+            self._exec("UPDATE stories SET last_error = ? WHERE id = ?", (error, story_id))
+
+    def clear_story_failure(self, story_id: int) -> None:
+        """Forget a story's failed checks: the next run tries it again."""
+        with self.transaction():
+            self._exec("UPDATE stories SET attempts = 0, last_error = NULL WHERE id = ?", (story_id,))
+
+    def failing_stories(self) -> list[StoredStory]:
+        """Stories with checks that failed (or were under way when a run stopped)."""
+        return [self._story(r) for r in self._rows("SELECT * FROM stories WHERE attempts > 0 ORDER BY id")]
+
+    # ------------------------------------------------------------------ failing files
+
+    def _file_failure(self, row: sqlite3.Row) -> FileFailure:
+        return FileFailure(row["content_hash"], row["path"], int(row["attempts"]), row["error"],
+                           row["first_attempt"], row["last_attempt"])
+
+    def file_failure(self, content_hash: str) -> FileFailure | None:
+        rows = self._rows("SELECT * FROM file_failures WHERE content_hash = ?", (content_hash,))
+        return self._file_failure(rows[0]) if rows else None
+
+    def file_failures(self) -> list[FileFailure]:
+        return [self._file_failure(r) for r in self._rows("SELECT * FROM file_failures ORDER BY last_attempt, path")]
+
+    def begin_file_attempt(self, content_hash: str, path: str) -> None:
+        """Count an attempt at reading a file before it begins (see ``STOPPED_READING``)."""
+        now = _now()
+        with self.transaction():
+            self._exec(
+                "INSERT INTO file_failures (content_hash, path, attempts, error, first_attempt, last_attempt) "
+                "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (content_hash) DO UPDATE SET path = excluded.path, "
+                "attempts = attempts + 1, error = excluded.error, last_attempt = excluded.last_attempt",
+                (content_hash, path, STOPPED_READING, now, now))
+
+    def end_file_attempts(self, outcomes: Mapping[str, str | None]) -> None:
+        """Record how attempts ended, by content hash: an error, or None for a file read
+        (its record is dropped: a file that succeeds has no failures to remember)."""
+        with self.transaction():
+            self._many("UPDATE file_failures SET error = ? WHERE content_hash = ?",
+                       [(error, h) for h, error in outcomes.items() if error is not None])
+            self._many("DELETE FROM file_failures WHERE content_hash = ?",
+                       [(h,) for h, error in outcomes.items() if error is None])
+
+    def clear_file_failure(self, content_hash: str) -> None:
+        """Forget a file's failed attempts: the next run reads it again."""
+        with self.transaction():
+            self._exec("DELETE FROM file_failures WHERE content_hash = ?", (content_hash,))
 
     # ------------------------------------------------------------------ claims
 

@@ -417,3 +417,25 @@ def test_claims_are_never_fragments(nlp):
 
 def test_whitespace_only_article_has_no_claims(nlp):
     assert claims_of(nlp, "  \n\n \t\n")[1] == []
+
+
+def test_grouping_a_long_chain_of_heads_walks_each_token_once():
+    """A line of machine text can parse as one chain of a thousand heads: finding each
+    token's root must not cost the chain's length squared."""
+    from claimcheck.claims import _components, _root_of
+
+    class Chain:  # token i's head is i + 1; the last token heads itself
+        def __init__(self, n):
+            self.n, self.calls = n, 0
+
+        def head(self, i):
+            self.calls += 1
+            return min(i + 1, self.n - 1)
+
+    n = 3000
+    chain, tokens = Chain(n), frozenset(range(n))
+    assert _components(chain, tokens) == {n - 1: tokens}
+    assert chain.calls <= 4 * n
+    split = frozenset(range(n)) - {1500}  # two components: the chain cut in two
+    assert {root: len(m) for root, m in _components(Chain(n), split).items()} == {1499: 1500, n - 1: 1499}
+    assert _root_of(Chain(50), 0, frozenset(range(50))) == 49  # the same roots as one walk each

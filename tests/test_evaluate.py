@@ -141,6 +141,15 @@ def test_seed_gold_quotes_are_all_located():
             assert " ".join(text[span.start:span.end].split()) == " ".join(span.quote.split()), item.id
 
 
+def test_the_seed_gold_points_to_a_format_file_in_the_repository():
+    import re
+
+    header = "\n".join(line for line in (REPO / "seeds" / "gold.yaml").read_text(encoding="utf-8").splitlines()
+                       if line.startswith("#"))
+    pointed = re.findall(r"[\w./-]+\.md\b", header)
+    assert pointed and all((REPO / path).is_file() for path in pointed), pointed
+
+
 # --------------------------------------------------------------------------- touch and hit
 
 

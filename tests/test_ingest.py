@@ -78,6 +78,7 @@ def test_folder_loads_article_files_sorted_by_name_with_file_names_as_ids(tmp_pa
     write(tmp_path, "a_first.txt", GOOD)
     write(tmp_path, "c_third.txt", "A third, different account of the harbour figures.\n")
     write(tmp_path, ".hidden.txt", "A hidden draft that must be ignored.\n")
+    write(tmp_path, "README.md", "# Notes on these articles, not an article.\n")
     write(tmp_path, "gold.yaml", "story: harbour\n")
     write(tmp_path, "notes.csv", "a,b\n")
     write(tmp_path, "sub/d_nested.txt", "Nested files are not read by default.\n")
@@ -304,6 +305,7 @@ def test_cp1252_file_is_decoded_with_a_note(tmp_path: Path, good: Path) -> None:
 
     smart = next(a for a in result.articles if a.id == "smart.txt")
     assert smart.text == "“We are full,” the harbour master said – 412 ships."
+    assert smart.encoding == "cp1252"  # what the offsets into smart.text refer to
     assert "decoded as cp1252 (not valid UTF-8)" in smart.notes
     assert "smart.txt: decoded as cp1252 (not valid UTF-8)" in result.notes
 
@@ -313,6 +315,7 @@ def test_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path: Path) -> None:
 
     assert article.text == "Harbour \x81 report: 412 ships."
     assert "decoded as latin-1 (not valid UTF-8)" in article.notes
+    assert article.encoding == "latin-1"
 
 
 def test_utf16_file_with_a_byte_order_mark_is_decoded_with_a_note(tmp_path: Path) -> None:
@@ -320,6 +323,18 @@ def test_utf16_file_with_a_byte_order_mark_is_decoded_with_a_note(tmp_path: Path
 
     assert article.text == "412 ships docked."
     assert any("UTF-16" in note for note in article.notes)
+    assert article.encoding == "utf-16"
+
+
+def test_every_file_says_which_decoding_its_offsets_refer_to(tmp_path: Path) -> None:
+    plain = write(tmp_path, "plain.txt", GOOD)
+    page = write(tmp_path, "page.html", '<meta charset="iso-8859-2"><p>Przysta\xf1 412 ships.</p>'.encode("latin-1"))
+    feed = write(tmp_path, "feed.jsonl", jsonl({"id": "a", "text": OTHER}).encode("utf-8"))
+
+    encodings = {a.id: a.encoding for a in load_articles([plain, page, feed]).articles}
+
+    assert encodings == {"plain.txt": "utf-8", "page.html": "iso8859-2", "feed.jsonl#a": "utf-8"}
+    assert Article(id="x", text="given as text").encoding is None
 
 
 def test_file_over_max_file_bytes_is_rejected_before_reading(
@@ -464,11 +479,13 @@ def test_jsonl_records_become_articles_with_their_metadata(tmp_path: Path) -> No
     articles, problems = parse_jsonl(path)
 
     assert problems == []
-    assert [a.id for a in articles] == ["ledger-1", "weekly-7"]
+    # an article from JSONL is named by its file and its record: evidence says where to look
+    assert [a.id for a in articles] == ["feed.jsonl#ledger-1", "feed.jsonl#weekly-7"]
+    assert [a.record for a in articles] == ["ledger-1", "weekly-7"]
     first = articles[0]
     assert (first.text, first.source, first.date, first.title, first.url, first.path) == (
         GOOD, "Ledger", dt.date(2031, 3, 4), "Record month", "https://ledger.example/1", str(path))
-    assert articles[1].source == "weekly-7"
+    assert articles[1].source == "feed.jsonl#weekly-7"
 
 
 def test_malformed_jsonl_line_is_reported_with_its_line_number_and_good_lines_load(tmp_path: Path) -> None:
@@ -484,7 +501,7 @@ def test_malformed_jsonl_line_is_reported_with_its_line_number_and_good_lines_lo
     assert problem.code == MalformedRecordError.code
     assert problem.line == 2
     assert f"{path}:2: not valid JSON" in problem.message
-    assert [a.id for a in result.articles] == ["a", "c"]
+    assert [a.record for a in result.articles] == ["a", "c"]
 
 
 def test_jsonl_record_without_id_is_reported(tmp_path: Path) -> None:
@@ -495,7 +512,7 @@ def test_jsonl_record_without_id_is_reported(tmp_path: Path) -> None:
     problem = only_problem(result)
     assert problem.code == MalformedRecordError.code
     assert f"{path}:1" in problem.message and "no 'id'" in problem.message
-    assert [a.id for a in result.articles] == ["c"]
+    assert [a.record for a in result.articles] == ["c"]
 
 
 def test_jsonl_record_without_text_is_reported(tmp_path: Path) -> None:
@@ -505,7 +522,28 @@ def test_jsonl_record_without_text_is_reported(tmp_path: Path) -> None:
 
     problem = only_problem(result)
     assert f"{path}:2" in problem.message and "'text'" in problem.message
-    assert [a.id for a in result.articles] == ["a"]
+    assert [a.record for a in result.articles] == ["a"]
+
+
+def test_a_duplicate_jsonl_record_is_skipped_naming_the_file_and_the_record(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed.jsonl", jsonl({"id": "a", "text": GOOD}, {"id": "b", "text": GOOD}))
+
+    result = load_articles([path])
+
+    problem = only_problem(result)
+    assert problem.code == DuplicateArticleError.code
+    assert f"{path}, record 'b': same text as feed.jsonl#a" in problem.message
+    assert [a.id for a in result.articles] == ["feed.jsonl#a"]
+
+
+def test_the_same_record_id_in_two_jsonl_files_names_two_articles(tmp_path: Path) -> None:
+    one = write(tmp_path, "monday.jsonl", jsonl({"id": "7", "text": GOOD}))
+    two = write(tmp_path, "tuesday.jsonl", jsonl({"id": 7, "text": OTHER}))
+
+    result = load_articles([one, two])
+
+    assert result.problems == []
+    assert [a.id for a in result.articles] == ["monday.jsonl#7", "tuesday.jsonl#7"]
 
 
 def test_read_article_file_is_strict_about_bad_jsonl_records(tmp_path: Path) -> None:
@@ -589,3 +627,13 @@ def test_html_with_no_article_text_is_reported_as_empty(tmp_path: Path, good: Pa
     problem = assert_rejected(load_articles([tmp_path]), shell, EmptyArticleError)
 
     assert "no article text" in problem.message
+
+
+def test_a_json_error_that_ends_in_at_is_not_followed_by_another_at(tmp_path: Path) -> None:
+    # json says "Unterminated string starting at"; the column follows it directly
+    path = write(tmp_path, "feed.jsonl", jsonl('{"id": "b", "text": "unterminated'))
+
+    problem = only_problem(load_articles([path]))
+
+    assert "Unterminated string starting at column 21" in problem.message
+    assert " at at " not in problem.message

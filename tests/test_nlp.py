@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claimcheck.config import Config
-from claimcheck.nlp import _DocCache, parse_articles, parse_processes
+from claimcheck.nlp import _DocCache, parse_articles, parse_pieces, parse_processes
 
 
 @pytest.mark.parametrize(
@@ -66,11 +68,54 @@ def test_dropping_the_tensor_keeps_every_annotation():
 def test_parse_articles_uses_the_config(monkeypatch):
     seen = {}
 
-    def fake(texts, model, *, cache_size, processes, min_texts):
-        seen.update(model=model, cache_size=cache_size, processes=processes, min_texts=min_texts)
+    def fake(texts, model, *, cache_size, processes, min_texts, max_chars):
+        seen.update(model=model, cache_size=cache_size, processes=processes, min_texts=min_texts,
+                    max_chars=max_chars)
         return []
 
     monkeypatch.setattr("claimcheck.nlp.parse_texts", fake)
-    config = Config(parse_processes=3, parse_parallel_min_texts=5, parse_cache_docs=17)
+    config = Config(parse_processes=3, parse_parallel_min_texts=5, parse_cache_docs=17, parse_max_chars=9000)
     parse_articles(["a"], config)
-    assert seen == {"model": config.spacy_model, "cache_size": 17, "processes": 3, "min_texts": 5}
+    assert seen == {"model": config.spacy_model, "cache_size": 17, "processes": 3, "min_texts": 5,
+                    "max_chars": 9000}
+
+
+# --------------------------------------------------------------------------- long texts, in pieces
+
+PARAGRAPH = ("Mayor Ana Ruiz of Port Elwin said on Tuesday that 41 families had left. "
+             "The council voted 5 to 2 against the plan.\n\n")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\r\t\u00a0\u2028é")), max_size=400),
+       st.integers(min_value=1, max_value=60))
+def test_pieces_cover_the_text_exactly_and_none_is_too_long(text, max_chars):
+    pieces = parse_pieces(text, max_chars)
+    assert "".join(pieces) == text
+    assert all(0 < len(p) <= max_chars for p in pieces) or pieces == [""]
+
+
+def test_a_long_text_is_cut_at_paragraphs_first_then_sentences():
+    assert parse_pieces(PARAGRAPH * 3, len(PARAGRAPH) + 10) == [PARAGRAPH] * 3
+    one_line = PARAGRAPH.replace("\n\n", " ") * 2
+    first_sentence = one_line[: one_line.index("had left. ") + len("had left. ")]
+    assert parse_pieces(one_line, len(first_sentence) + 5)[0] == first_sentence
+
+
+def test_a_text_parsed_in_pieces_keeps_exact_offsets_sentences_and_names():
+    text = PARAGRAPH * 4
+    (doc,) = _DocCache(size=2).parse(Config().spacy_model, [text], max_chars=len(PARAGRAPH) + 1)
+    whole = _DocCache(size=2).parse(Config().spacy_model, [text])[0]
+    assert doc.text == text
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc)
+    assert [(e.text, e.start_char) for e in doc.ents] == [(e.text, e.start_char) for e in whole.ents]
+    assert len(list(doc.sents)) == 8 and doc.has_annotation("DEP")
+
+
+def test_a_text_over_spacys_limit_is_parsed_in_pieces():
+    text = "Mayor Ana Ruiz said 41 families had left." + " " * 1_200_000 + "The council voted 5 to 2."
+    (doc,) = _DocCache(size=2).parse(Config().spacy_model, [text], max_chars=100_000)
+    assert doc.text == text
+    council = next(t for t in doc if t.text == "council")
+    assert text[council.idx : council.idx + len("council")] == "council" and council.idx > 1_200_000
+    assert all(text[e.start_char : e.end_char] == e.text for e in doc.ents)
+    assert any(e.start_char > 1_200_000 for e in doc.ents)

@@ -45,3 +45,20 @@ def _kernel_available():
         KernelSpecManager().get_kernel_spec("python3")
     except NoSuchKernel:  # pragma: no cover - ipykernel is a test dependency
         pytest.fail("no python3 Jupyter kernel: install the test extras (pip install -e '.[test]')")
+
+
+def _setup_cell() -> str:
+    """The notebook's first code cell: its imports and where it finds the repository."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    return next(c.source for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("where", ["repository", "notebooks", "elsewhere"])
+def test_the_notebook_finds_the_seeds_from_the_repository_its_folder_or_elsewhere(where, tmp_path, monkeypatch):
+    import claimcheck
+
+    monkeypatch.chdir({"repository": REPO, "notebooks": NOTEBOOK.parent, "elsewhere": tmp_path}[where])
+    monkeypatch.setattr(claimcheck, "check", lambda *a, **k: pytest.fail("the set-up cell runs no check"))
+    namespace: dict = {}
+    exec(compile(_setup_cell(), "walkthrough, first cell", "exec"), namespace)
+    assert (namespace["ROOT"] / "seeds").resolve() == (REPO / "seeds").resolve()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import claimcheck
 from claimcheck.models import DiscrepancyKind
 from claimcheck.pipeline import get_embedder, story_date
@@ -135,3 +137,77 @@ def test_forked_extraction_gives_the_same_reports_and_hands_back_failures(fixtur
     assert isinstance(forked[1], ValueError) and str(forked[1]) == "cannot cut claims"
     assert [_ids(r) for i, r in enumerate(forked) if i != 1] == [_ids(r) for i, r in enumerate(serial) if i != 1]
     assert forked[0].timings["claims"] > 0  # the workers' stage timings come back
+
+
+def test_evidence_from_jsonl_names_the_file_and_the_record(tmp_path):
+    import json
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "plant_closure"
+    records = [{"id": f"r{i}", "text": p.read_text(encoding="utf-8")} for i, p in enumerate(sorted(folder.glob("*.txt")))]
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    report = claimcheck.check(feed)
+
+    texts = {a.id: a.text for a in report.articles}
+    assert report.discrepancies
+    for d in report.discrepancies:
+        for e in d.evidence:
+            assert e.file in ("wire.jsonl#r0", "wire.jsonl#r1")
+            assert texts[e.file][e.start:e.end] == e.text
+
+
+# --------------------------------------------------------------------------- one article's failure
+
+
+BROKEN = "Source: Quay Courier\n\nThe BROKEN article says 12 people crossed the new bridge."
+
+
+def _articles():
+    return [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B, source="Herald"),
+            claimcheck.Article(id="quay.txt", text=BROKEN, body_start=BROKEN.index("The"))]
+
+
+def _fail_on_broken(monkeypatch, name: str, error: Exception):
+    """Make ``pipeline.<name>`` raise ``error`` when its first argument holds the broken text."""
+    from claimcheck import pipeline
+
+    real = getattr(pipeline, name)
+
+    def failing(first, *args, **kwargs):
+        texts = first if isinstance(first, list) else [first]
+        if any("BROKEN" in (t if isinstance(t, str) else t.text) for t in texts):
+            raise error
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, name, failing)
+
+
+@pytest.mark.parametrize("stage", ["parse_articles", "parse_quantities", "extract_claims"])
+def test_an_article_that_breaks_a_stage_is_a_problem_and_the_others_are_checked(monkeypatch, stage):
+    _fail_on_broken(monkeypatch, stage, ValueError("it broke"))
+
+    report = claimcheck.check(_articles())
+
+    assert [a.id for a in report.articles] == ["ledger", "herald"]
+    assert [d.kind for d in report.discrepancies] == [DiscrepancyKind.ENTITY_ATTRIBUTE]
+    [problem] = report.problems
+    assert problem.startswith("quay.txt: could not be analysed") and "ValueError: it broke" in problem
+
+
+def test_a_story_whose_analysis_fails_is_a_coded_error_and_check_writes_nothing(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from claimcheck.cli import app
+    from claimcheck.errors import AnalysisError
+
+    break_extraction(monkeypatch, "ledger", ValueError("no claims today"))
+    with pytest.raises(AnalysisError, match="ledger.*ValueError: no claims today"):
+        claimcheck.check(_articles())
+
+    (tmp_path / "ledger").write_text(A, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "ledger"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "[CC700]" in result.output and "Traceback" not in result.output
+    assert not isinstance(result.exception, ValueError) and not (tmp_path / "out").exists()

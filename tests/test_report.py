@@ -211,7 +211,7 @@ def test_json_summary_counts_and_plain_types(report):
     assert summary["by_kind"]["numeric"] == 1 and summary["by_kind"]["date"] == 0
     assert data["articles"][0] == {"id": "river_times.txt", "source": "River Times", "date": "2026-03-03",
                                    "title": "Bridge collapse injures 12", "chars": len(RIVER), "claims": 2,
-                                   "single_source": 0}
+                                   "encoding": None, "single_source": 0}
     assert summary["by_status"] == {"open": 3, "confirmed": 0, "dismissed": 0}
     assert data["discrepancies"][0]["kind"] == "numeric" and data["discrepancies"][0]["severity"] == "high"
     assert data["discrepancies"][0]["evidence"][1]["highlights"] == [[0, 8]]

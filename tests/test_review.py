@@ -93,6 +93,29 @@ def test_a_decision_is_by_USER_unless_given(db, monkeypatch):
         assert store.resolve_discrepancy("num-jobs").status == "confirmed"
 
 
+def test_confirming_twice_is_a_no_op_that_says_who_decided_it(db):
+    with open_store(db) as store:
+        first = decide(store, "ent-aldous", "confirmed", note="checked", by="ben")
+        again = decide(store, "ent-aldous", "confirmed", note="me too", by="carla")
+        history = store.history(store.resolve_discrepancy("ent-aldous").story_id, "ent-aldous")
+    assert first.changed and not again.changed
+    assert (again.status, again.by, again.note) == ("confirmed", "ben", "checked")
+    assert [(e.status, e.by) for e in history] == [("confirmed", "ben")]
+
+
+def test_the_review_commands_say_when_a_decision_changes_nothing(db):
+    base = ["--db", str(db)]
+    assert runner.invoke(app, ["review", "confirm", "ent-aldous", *base, "--by", "ben"]).exit_code == 0
+    again = runner.invoke(app, ["review", "confirm", "ent-aldous", *base, "--by", "carla", "-m", "me too"])
+    assert again.exit_code == 0
+    assert again.stdout.startswith("ent-aldous: already confirmed by ben")
+    assert "nothing changed" in again.stdout and "'me too' was not recorded" in again.stdout
+    still_open = runner.invoke(app, ["review", "reopen", "num-jobs", *base])
+    assert still_open.exit_code == 0 and "num-jobs: already open" in still_open.stdout
+    shown = runner.invoke(app, ["review", "show", "ent-aldous", *base])
+    assert shown.stdout.count("confirmed  by") == 1
+
+
 def test_reviewing_a_database_that_is_not_there_creates_nothing(tmp_path):
     with pytest.raises(StoreError, match="no batch database"):
         open_store(tmp_path / "typo.db")
@@ -130,7 +153,7 @@ def test_review_commands_fail_clearly(db):
 # --------------------------------------------------------------------------- with the batch
 
 
-def test_decisions_hold_over_the_next_night_and_new_evidence_reopens_a_dismissal(mill_db, tmp_path):
+def test_decisions_hold_over_the_next_night_when_new_articles_only_repeat_a_side(mill_db, tmp_path):
     base = ["--db", str(mill_db)]
     with open_store(mill_db) as store:
         ids = {d.kind.value: d.id for d in list_discrepancies(store)}
@@ -140,21 +163,22 @@ def test_decisions_hold_over_the_next_night_and_new_evidence_reopens_a_dismissal
                                ("dismiss", "name_spelling", "one typo")):
         assert runner.invoke(app, ["review", command, ids[key], *base, "-m", note, "--by", "ana"]).exit_code == 0
 
-    # Night two: the Valley Times cites the mayor and Solberg again, but not the job figures.
+    # Night two: the Valley Times cites the mayor and spells Solberg as the Echo did, and
+    # gives no job figure: it adds evidence to two discrepancies but no new side to either.
     inbox = write_inbox(tmp_path / "inbox2", {"valley_times.txt": MILL_TIMES})
     result = run_batch(inbox, mill_db, tmp_path / "reports", run_date=NIGHT2)
-    assert result.new_discrepancies == 0  # nothing dismissed or known comes back as new
+    assert result.new_discrepancies == 0 and result.reopened == ()
     with open_store(mill_db) as store:
         status = {d.kind.value: d.status for d in list_discrepancies(store)}
         spelling = show_discrepancy(store, ids["name_spelling"])
-    assert status == {"numeric": "dismissed", "entity_attribute": "confirmed", "name_spelling": "open"}
-    assert spelling.history[-1].by == "claimcheck batch"
-    assert spelling.history[-1].note.startswith("reopened: new evidence from valley_times.txt (Valley Times)")
+    assert status == {"numeric": "dismissed", "entity_attribute": "confirmed", "name_spelling": "dismissed"}
+    assert "valley_times.txt" in {s.file for s in spelling.sides}  # its evidence is kept
+    assert [e.status for e in spelling.history] == ["open", "dismissed"]
 
     report = tmp_path / "reports" / "2026-03-03" / "2026-03-02-halvorsen-steel" / "report.json"
     found = [(d["id"], d["status"]) for d in json.loads(report.read_text(encoding="utf-8"))["discrepancies"]]
-    assert found[-1] == (ids["numeric"], "dismissed")  # last: the writers' "Dismissed" section
-    assert dict(found)[ids["entity_attribute"]] == "confirmed"
+    assert found[0] == (ids["entity_attribute"], "confirmed")
+    assert {s for _, s in found[1:]} == {"dismissed"}  # last: the writers' "Dismissed" section
     index = (tmp_path / "reports" / "2026-03-03" / "index.html").read_text(encoding="utf-8")
-    assert ('<td class="n">3</td><td class="n">0</td><td class="n">1</td><td class="n">1</td>'
-            '<td class="n">1</td>') in index  # articles, new, open, confirmed, dismissed
+    assert ('<td class="n">3</td><td class="n">0</td><td class="n">0</td><td class="n">1</td>'
+            '<td class="n">2</td>') in index  # articles, new, open, confirmed, dismissed

@@ -77,7 +77,7 @@ def test_a_failing_migration_leaves_the_database_at_the_previous_version(tmp_pat
     Store(tmp_path / "cc.db").close()
     broken = "CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);"
     monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, broken))
-    with pytest.raises(StoreError, match="migration 2 failed"):
+    with pytest.raises(StoreError, match=f"migration {len(MIGRATIONS) + 1} failed"):
         Store(tmp_path / "cc.db")
     conn = sqlite3.connect(tmp_path / "cc.db")
     assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)

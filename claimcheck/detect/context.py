@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from claimcheck.config import Config
+from claimcheck.entities import NameRelation, compare_names
 from claimcheck.figures import Figure
 from claimcheck.models import (
     Article,
@@ -131,6 +132,21 @@ class StoryContext:
         """The date most of the story's articles carry."""
         dates = Counter(a.date for a in self.articles.values() if a.date)
         return max(dates, key=lambda d: (dates[d], d)) if dates else None
+
+    def holder_name(self, key: str) -> str:
+        """How a holder is named: an entity's canonical name, or the name read from the
+        parse for a "name:<folded>" key."""
+        if key in self.names:
+            return self.names[key]
+        return key.removeprefix("name:")
+
+    def same_holder(self, a: str, b: str) -> bool:
+        """Whether two holder keys name one person, body or place: the same entity, or
+        names that are one name written shorter, longer or slightly differently
+        ("Lund" / "Per Lund")."""
+        if a == b:
+            return True
+        return compare_names(self.holder_name(a), self.holder_name(b)) != NameRelation.DIFFERENT
 
     def article_date(self, article_id: str) -> dt.date | None:
         return self.articles[article_id].date or self.story_date

@@ -20,10 +20,16 @@ from dataclasses import dataclass
 from claimcheck.data import load_data
 from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
+from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, contest_parts
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity, Span
 
 NAME = "margin"
+# a tally won by this many votes or fewer is narrow whatever the share ("voting 7-6")
+_NARROW_TALLY_VOTES = 2
+# how ids name the parts of a contest (kept from the first release, so stored ids stay)
+_ID_PARTS = {"first": "ordinal:1", "second": "ordinal:2", "third": "ordinal:3", "final": "ordinal:-1",
+             "runoff": "ordinal:runoff"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,6 +71,24 @@ def sentence_parts(ctx: StoryContext, claim: Claim) -> frozenset[str]:
     return frozenset(contest_parts(ctx.tokens(claim.article_id, claim.sentence.start, claim.sentence.end)))
 
 
+def _names_in(ctx: StoryContext, claim: Claim) -> set[str]:
+    """Who a claim names: its linked mentions, and proper nouns of its parse no mention
+    covers (as "name:<folded>" keys, the way figure holders are kept)."""
+    names = {m.entity_id for m in claim.entities if m.entity_id}
+    covered = [(m.start, m.end) for m in claim.entities]
+    offset = ctx.articles[claim.article_id].body_start
+    for span in claim.spans:
+        run: list[str] = []
+        for t in [*ctx.tokens(claim.article_id, span.start, span.end), None]:
+            if t is not None and t.pos_ == "PROPN" and not any(a <= t.idx + offset < b for a, b in covered):
+                run.append(t.text)
+                continue
+            if run:
+                names.add(f"name:{fold_name(' '.join(run))}")
+                run = []
+    return names
+
+
 @dataclass(frozen=True)
 class _Standing:
     """Shares of one contest stated together in one sentence: who got what."""
@@ -72,10 +96,20 @@ class _Standing:
     claim: Claim
     shares: tuple[tuple[str, Quantity], ...]  # (holder, share), largest first
     parts: frozenset[str]
+    votes: tuple[int, int] | None = None  # a tally ("voting 7-6"): for and against
 
     @property
     def margin(self) -> float:
         return self.shares[0][1].value - self.shares[1][1].value
+
+    def fits(self, reading: str, config) -> bool:
+        """Whether a margin word fits: a narrow win is within ``narrow_margin_max_points``
+        (or, in a tally, one or two votes); a wide one at least ``wide_margin_min_points``."""
+        if reading == "narrow":
+            close_tally = self.votes is not None and self.votes[0] - self.votes[1] <= _NARROW_TALLY_VOTES
+            return close_tally or self.margin <= config.narrow_margin_max_points
+        close_tally = self.votes is not None and self.votes[0] - self.votes[1] <= _NARROW_TALLY_VOTES
+        return not close_tally and self.margin >= config.wide_margin_min_points
 
     @property
     def margin_bounds(self) -> tuple[float, float]:
@@ -110,10 +144,55 @@ def _standings(ctx: StoryContext) -> list[_Standing]:
     return out
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.QUALITATIVE_VS_NUMERIC], label="Words against figures")
+def _tallies(ctx: StoryContext) -> list[_Standing]:
+    """Votes told as a tally in a claim about a vote: "voting 7-6", "by 59 votes to 13",
+    "364 to 194".  Read from the parse: two whole numbers joined by a dash or "to", in a
+    claim with a vote word, larger first."""
+    vote_words = set(_words()["tally_words"]["words"])
+    out = []
+    for claim in ctx.claims:
+        tokens = [t for span in claim.spans for t in ctx.tokens(claim.article_id, span.start, span.end)]
+        if not any(t.lemma_.lower() in vote_words for t in tokens):
+            continue
+        for k, t in enumerate(tokens):
+            pair = None
+            if "-" in t.text or "–" in t.text:  # "7-6" as one token
+                left, _, right = t.text.replace("–", "-").partition("-")
+                if left.isdigit() and right.isdigit():
+                    pair = (int(left), int(right), t, t)
+            elif t.text.isdigit() and k + 2 < len(tokens) and tokens[k + 1].text in ("-", "–", "to"):
+                nxt = tokens[k + 2]
+                if nxt.text.isdigit():
+                    pair = (int(t.text), int(nxt.text), t, nxt)
+                elif k + 3 < len(tokens) and tokens[k + 1].text == "votes" and tokens[k + 2].text == "to":
+                    pair = None
+            elif t.text.isdigit() and k + 3 < len(tokens) and tokens[k + 1].lemma_.lower() in vote_words \
+                    and tokens[k + 2].text == "to" and tokens[k + 3].text.isdigit():
+                pair = (int(t.text), int(tokens[k + 3].text), t, tokens[k + 3])  # "59 votes to 13"
+            if pair is None:
+                continue
+            a, b, first, last = pair
+            if a + b == 0 or a > 10_000 or b > 10_000:
+                continue
+            big, small = max(a, b), min(a, b)
+            offset = ctx.articles[claim.article_id].body_start
+            start, end = first.idx + offset, last.idx + len(last.text) + offset
+            text = ctx.text(claim.article_id, start, end)
+            share_big, share_small = 100 * big / (a + b), 100 * small / (a + b)
+            shares = (
+                ("tally:for", Quantity(text, start, end, share_big, share_big, share_big, QuantityKind.PERCENT, "%")),
+                ("tally:against", Quantity(text, start, end, share_small, share_small, share_small, QuantityKind.PERCENT, "%")),
+            )
+            out.append(_Standing(claim, shares, sentence_parts(ctx, claim), votes=(big, small)))
+            break
+    return out
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.QUALITATIVE_VS_NUMERIC], label="Words against figures",
+                   gates=("part", "wording", "fits"))
 def detect_margin_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """A margin word in one outlet against the shares another gives for that contest."""
-    standings = _standings(ctx)
+    standings = _standings(ctx) + _tallies(ctx)
     if not standings:
         return []
     config = ctx.config
@@ -124,10 +203,13 @@ def detect_margin_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         cue = margin_cue(ctx, claim)
         if cue is None:
             continue
-        people = {m.entity_id for m in claim.entities if m.entity_id}
+        people = _names_in(ctx, claim)
         parts = sentence_parts(ctx, claim)
         for st in standings:
-            if st.claim.article_id == claim.article_id or not people & {h for h, _ in st.shares}:
+            if st.claim.article_id == claim.article_id:
+                continue
+            # a tally's sides are the ayes and the noes: the wording alone says it is one vote
+            if st.votes is None and not any(ctx.same_holder(p, h) for p in people for h, _ in st.shares):
                 continue
             if parts != st.parts:
                 ctx.refuse(NAME, "part", [(claim.article_id, claim.start, claim.end),
@@ -147,8 +229,7 @@ def detect_margin_conflicts(ctx: StoryContext) -> list[Discrepancy]:
             ctx.refuse(NAME, "wording", spans, f"similarity {sim:.2f} < {config.margin_claim_similarity}")
             continue
         gap = st.margin
-        fits = not ((cue.reading == "narrow" and gap > config.narrow_margin_max_points)
-                    or (cue.reading == "wide" and gap < config.wide_margin_min_points))
+        fits = st.fits(cue.reading, config)
         ctx.compared(NAME, (claim.id, st.claim.id), consistent=fits)
         if fits:
             ctx.refuse(NAME, "fits", spans, f"“{cue.text}” fits a gap of {gap:.3g} points")
@@ -164,7 +245,7 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
     for claim, cue in worded:
         seen.setdefault(claim.article_id, (claim, cue))
     (h1, q1), (h2, q2) = st.shares[0], st.shares[1]
-    n1, n2 = ctx.names.get(h1, h1), ctx.names.get(h2, h2)
+    n1, n2 = (ctx.holder_name(h).title() if h.startswith("name:") else ctx.holder_name(h) for h in (h1, h2))
     low, high = st.margin_bounds
     words = sorted({c.text.lower() for _, c in seen.values()})
     limit = (
@@ -172,25 +253,37 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
         if reading == "narrow"
         else f"a wide win is read as at least {config.wide_margin_min_points:g} points"
     )
-    explanation = (
-        f"{' / '.join(f'“{w}”' for w in words)} ({', '.join(seen)}) vs {n1} “{q1.text}” and "
-        f"{n2} “{q2.text}” ({st.claim.article_id}): a gap of about {st.margin:.3g} points "
-        f"({low:.3g}–{high:.3g} allowing for hedges); {limit} — judge whether they agree"
-    )
-    evidence = [
-        ctx.claim_evidence(st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span],
-                           detail=f"{n1} {q1.in_words()}; {n2} {q2.in_words()}")
-    ]
+    if st.votes is not None:
+        big, small = st.votes
+        explanation = (
+            f"{' / '.join(f'“{w}”' for w in words)} ({', '.join(seen)}) vs a {big}-{small} vote "
+            f"({st.claim.article_id}): won by {big - small} vote{'s' if big - small != 1 else ''}; {limit}, "
+            f"or won by {_NARROW_TALLY_VOTES} votes or fewer — judge whether they agree"
+        )
+        evidence = [ctx.claim_evidence(st.claim, value=q1.text, highlights=[q1.span],
+                                       detail=f"{big} for, {small} against")]
+        title = f"“{words[0]}” against a {big}-{small} vote"
+    else:
+        explanation = (
+            f"{' / '.join(f'“{w}”' for w in words)} ({', '.join(seen)}) vs {n1} “{q1.text}” and "
+            f"{n2} “{q2.text}” ({st.claim.article_id}): a gap of about {st.margin:.3g} points "
+            f"({low:.3g}–{high:.3g} allowing for hedges); {limit} — judge whether they agree"
+        )
+        evidence = [
+            ctx.claim_evidence(st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span],
+                               detail=f"{n1} {q1.in_words()}; {n2} {q2.in_words()}")
+        ]
+        title = f"“{words[0]}” against {n1} {q1.text}, {n2} {q2.text}"
     for claim, cue in seen.values():
         evidence.append(ctx.claim_evidence(claim, value=cue.text, highlights=[cue.span],
                                            detail=f"“{cue.text}”: {limit}"))
     return Discrepancy(
-        id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, reading, h1, h2, *sorted(st.parts)),
+        id=stable_id(DiscrepancyKind.QUALITATIVE_VS_NUMERIC, reading, h1, h2, *sorted(_ID_PARTS.get(p, p) for p in st.parts)),
         kind=DiscrepancyKind.QUALITATIVE_VS_NUMERIC,
         severity=Severity.MEDIUM,
         score=min(1.0, 0.4 + abs(st.margin - config.narrow_margin_max_points) / 20),
         explanation=explanation,
         evidence=tuple(evidence),
         subject=f"{n1} vs {n2}",
-        title=f"“{words[0]}” against {n1} {q1.text}, {n2} {q2.text}",
+        title=title,
     )

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,7 +41,8 @@ from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
-from claimcheck.figures import Figure
+from claimcheck.figures import Figure, measure_class
+from claimcheck.quantities import stated_bounds_included
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -51,15 +53,21 @@ def intervals_overlap(a: Quantity, b: Quantity) -> bool:
     """Whether two figures can be the same amount.
 
     Intervals that merely touch at a rounding edge ("28.5%" ends where "28.6%" begins)
-    do not: each figure was rounded away from that point.  They do when the touching
-    point is a stated value ("at least 94" and "94") or one side is exact.
+    do not: each figure was rounded away from that point; nor at a bound a hedge
+    excludes ("just shy of £450m" and "beyond £450m").  They do at a bound both include
+    ("at least 94" and exactly 94).
     """
     low, high = max(a.low, b.low), min(a.high, b.high)
     if low < high:
         return True
     if low > high:
         return False
-    return low in (a.value, b.value) or a.low == a.high or b.low == b.high
+
+    def holds(q: Quantity, point: float) -> bool:
+        closed_low, closed_high = stated_bounds_included(q)
+        return (q.low < point < q.high) or (point == q.low and closed_low) or (point == q.high and closed_high)
+
+    return holds(a, low) and holds(b, low)
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,23 +76,58 @@ def _measure_labels() -> dict[str, str]:
     return {name: entry.get("label", name) for name, entry in data["classes"].items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _cumulative() -> frozenset[str]:
+    data = load_data("measures.yaml")
+    return frozenset(name for name, entry in data["classes"].items() if entry.get("cumulative"))
+
+
+def _later_and_higher(ctx: StoryContext, shown: Sequence[Figure]) -> tuple[Figure, Figure] | None:
+    """A cumulative count (a toll, cases) whose higher figure comes from a later article:
+    (the earlier, the later) figure, for an update rather than a clash."""
+    if not shown or shown[0].measure not in _cumulative():
+        return None
+    dated = [(ctx.articles[f.article_id].date, f) for f in shown]
+    if any(d is None for d, _ in dated):
+        return None
+    (d1, f1), (d2, f2) = sorted(dated[:2], key=lambda df: df[0])
+    if d1 < d2 and f1.quantity.high < f2.quantity.low:
+        return f1, f2
+    return None
+
+
 @dataclass(frozen=True)
 class _Slots:
     """What a story says about its figures as a whole."""
 
     story_year: int | None
     multi: frozenset[tuple[str, tuple[str, str]]]  # (measure, kind) given twice in one article
+    same_holder: Callable[[str, str], bool] = operator.eq
 
 
-def _holders(a: Figure, b: Figure) -> str:
-    if not a.holders or not b.holders:
-        return "none"
-    return "same" if set(a.holders) & set(b.holders) else "different"
+def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
+    """"same" when the figures share an owner (or one's owner takes part in the other's
+    clause), "different" when both have owners and none is shared, else "none"."""
+    same = slots.same_holder
+    if any(same(x, y) for x in a.holders for y in b.holders):
+        return "same"
+    if a.holders and b.holders:
+        return "different"
+    if any(same(x, y) for x in a.holders for y in b.participants) or any(
+        same(x, y) for x in b.holders for y in a.participants
+    ):
+        return "same"
+    return "none"
 
 
 def _measures(a: Figure, b: Figure) -> str:
+    """"same", "different", or "none" when either side names no measure.  Sums of money
+    are named by many nouns for one thing (a fee, a bid, a deal, a package), so two
+    nouns of money never keep them apart on their own: they count as "none"."""
     if a.measure and b.measure:
-        return "same" if a.measure == b.measure else "different"
+        if a.measure == b.measure:
+            return "same"
+        return "none" if a.quantity.kind == QuantityKind.MONEY else "different"
     return "none"
 
 
@@ -100,7 +143,9 @@ def _qualified_apart(a: Figure, b: Figure) -> bool:
                 for w in y.qualifiers
             ):
                 return True
-            if not y.qualifiers and word not in y.lemmas:
+            if not y.qualifiers and word not in y.lemmas and mine is None:
+                # one side narrows what it counts ("league goals"); a value of an exclusive
+                # set on one side only ("confirmed deaths") narrows nothing the other denies
                 return True
     return False
 
@@ -113,7 +158,9 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
         return "modality"
     if _measures(a, b) == "different":
         return "measure"
-    if _holders(a, b) == "different":
+    if a.change != b.change:
+        return "change"  # "+4.4 points" is a change, "28.6%" a level
+    if _holders(a, b, slots) == "different":
         return "holder"
     if a.years and b.years and not set(a.years) & set(b.years):
         return "time"
@@ -135,11 +182,20 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
 def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
     cfg = ctx.config
     if _measures(a, b) == "same":
-        t = cfg.numeric_slot_similarity if _holders(a, b) == "same" else cfg.numeric_measure_similarity
+        if _holders(a, b, slots) == "same":
+            t = cfg.numeric_slot_similarity
+        elif measure_class(a.measure) is not None:
+            t = cfg.numeric_class_similarity  # a death toll, a crowd size: the class says much
+        else:
+            t = cfg.numeric_measure_similarity
         if (a.measure, a.kind) in slots.multi:
             t = max(t, cfg.numeric_multi_similarity)
     else:
-        t = cfg.numeric_holder_similarity if _holders(a, b) == "same" else cfg.numeric_context_similarity
+        t = cfg.numeric_holder_similarity if _holders(a, b, slots) == "same" else cfg.numeric_context_similarity
+    if a.quantity.kind == QuantityKind.DURATION:
+        # a span's unit says nothing of what it times (a term in office, a window, a
+        # sentence): spans are many in every story, so their wording must say it
+        t = max(t, cfg.numeric_multi_similarity)
     if _qualified_apart(a, b):
         t += cfg.numeric_qualifier_penalty
     return t
@@ -149,14 +205,17 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
     by_article: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_article[f.article_id].append(f)
+    date = ctx.story_date
+    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder)
     multi = set()
     for fs in by_article.values():
         for x, y in itertools.combinations(fs, 2):
-            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y) != "different"
-                    and not intervals_overlap(x.quantity, y.quantity)):
+            # one article giving two values of one slot ("62 goals" and "23 league goals"
+            # are two slots): the measure alone does not make the slot in this story
+            if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
+                    and not _qualified_apart(x, y) and not intervals_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
-    date = ctx.story_date
-    return _Slots(date.year if date else None, frozenset(multi))
+    return replace(slots, multi=frozenset(multi))
 
 
 def _candidate_pairs(figures: Sequence[Figure], vectors: np.ndarray) -> list[tuple[int, int, float]]:
@@ -195,6 +254,8 @@ def _states_value(ctx: StoryContext, article: Sequence[Figure], mine: Figure, ot
             continue
         if _measures(mine, other) == "same" and _measures(f, other) != "same":
             continue
+        if _holders(mine, other, slots) == "same" and _holders(f, other, slots) != "same":
+            continue  # another person's 21 is not this person's age told again
         sim = sims.get((f.id, other.id), sims.get((other.id, f.id), 1.0))
         if sim >= _threshold(f, other, slots, ctx) - ctx.config.numeric_qualifier_penalty:
             return True
@@ -209,7 +270,10 @@ def _spans(*figures: Figure, ctx: StoryContext) -> list[tuple[str, int, int]]:
     return out
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures")
+@register_detector(
+    NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures",
+    gates=("kind", "modality", "measure", "change", "holder", "time", "part", "scope", "period", "wording", "echo"),
+)
 def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """Two sources give one slot figures whose intervals do not overlap."""
     figures = [
@@ -227,6 +291,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         by_article[f.article_id].append(f)
 
     conflicts: list[tuple[Figure, Figure, float]] = []
+    meet: dict[frozenset[str], float] = {}  # pairs whose slots are one, whatever their values
     for i, j, sim in pairs:
         a, b = figures[i], figures[j]
         apart = not intervals_overlap(a.quantity, b.quantity)
@@ -237,6 +302,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                 gate = "wording"
                 detail = f"context similarity {sim:.2f} < {threshold:.2f}"
             else:
+                meet[frozenset((a.id, b.id))] = sim
                 ctx.compared(NAME, (a.claim_id, b.claim_id), consistent=not apart)
         else:
             detail = _gate_detail(gate, a, b)
@@ -251,7 +317,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                            f"{a.quantity.text!r} vs {b.quantity.text!r}: {detail}")
             continue
         conflicts.append((a, b, sim))
-    return _discrepancies(ctx, conflicts)
+    return _discrepancies(ctx, _slot_clusters(figures, conflicts, meet))
 
 
 def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
@@ -267,6 +333,8 @@ def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
         return f"reach {a.scope or '-'} / {b.scope or '-'}"
     if gate == "period":
         return f"spans {a.periods} / {b.periods}"
+    if gate == "change":
+        return "a change against a level"
     if gate == "part":
         return f"parts of the contest {a.parts or '-'} / {b.parts or '-'}"
     if gate == "modality":
@@ -277,23 +345,56 @@ def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
 # --------------------------------------------------------------------------- reporting
 
 
-def _components(conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[list[tuple[Figure, Figure, float]]]:
-    parent: dict[str, str] = {}
+def _slot_clusters(
+    figures: Sequence[Figure], conflicts: Sequence[tuple[Figure, Figure, float]], meet: dict[frozenset[str], float]
+) -> list[list[tuple[Figure, Figure, float]]]:
+    """One cluster of figures per slot that two sources disagree on.
 
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
+    Each disagreement, closest first, seeds a cluster that takes in every other figure
+    meeting *all* its members (one figure an article): complete linkage, so a chain of
+    look-alikes ("Goncalves, 20" meets "21" meets "the 30-year-old") never makes one
+    slot of two.  A figure belongs to one cluster; a disagreement one of whose figures
+    is told already adds nothing.
+    """
+    by_id = {f.id: f for f in figures}
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for key in meet:
+        x, y = tuple(key)
+        neighbours[x].add(y)
+        neighbours[y].add(x)
+    used: set[str] = set()
+    out = []
+    for a, b, _ in sorted(conflicts, key=lambda c: (-c[2], c[0].id, c[1].id)):
+        if a.id in used or b.id in used:
+            continue
+        members = {a.article_id: a, b.article_id: b}
+        candidates = (neighbours[a.id] | neighbours[b.id]) - used - {a.id, b.id}
+        ranked = sorted(candidates, key=lambda c: (-(meet.get(frozenset((c, a.id)), 0) + meet.get(frozenset((c, b.id)), 0)), c))
+        for cid in ranked:
+            c = by_id[cid]
+            if c.article_id in members:
+                continue
+            if all(frozenset((cid, m.id)) in meet for m in members.values()):
+                members[c.article_id] = c
+        used |= {m.id for m in members.values()}
+        cluster = list(members.values())
+        pairs = [(x, y, meet[frozenset((x.id, y.id))]) for x, y in itertools.combinations(cluster, 2)]
+        out.append(pairs)
+    return _merge_alike(out)
 
-    for a, b, _ in conflicts:
-        ra, rb = find(a.id), find(b.id)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[tuple[Figure, Figure, float]]] = defaultdict(list)
-    for pair in conflicts:
-        groups[find(pair[0].id)].append(pair)
-    return [groups[k] for k in sorted(groups)]
+
+def _merge_alike(clusters: list[list[tuple[Figure, Figure, float]]]) -> list[list[tuple[Figure, Figure, float]]]:
+    """Clusters of one measure that set the same values against each other ("26" against
+    "28" found twice through different articles) are one disagreement."""
+    merged: dict[tuple, list[tuple[Figure, Figure, float]]] = {}
+    for pairs in clusters:
+        sides = _sides(pairs)
+        key = (
+            sides[0][0].measure, sides[0][0].kind,
+            tuple(sorted(f"{side[0].quantity.low:g}-{side[0].quantity.high:g}" for side in sides)),
+        )
+        merged.setdefault(key, []).extend(pairs)
+    return list(merged.values())
 
 
 def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
@@ -311,14 +412,28 @@ def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
     return sorted(sides, key=lambda s: (len({f.article_id for f in s}), s[0].quantity.value))
 
 
-def _measure_words(f: Figure) -> str:
+def _label(f: Figure) -> str:
+    """A figure's measure in newsroom words, for a card title: "Death toll", "Share of
+    the vote", "Fee", "Number of goals", "Age"."""
     label = _measure_labels().get(f.measure or "")
     if label:
         return label
-    words = [w for w in f.measure_words if w]
-    if words:
-        return " ".join(words[-2:]).capitalize()
+    noun = f.noun if f.noun and f.noun.isalpha() else None
+    kind = f.quantity.kind
+    if kind == QuantityKind.AGE:
+        return "Age"
+    if kind == QuantityKind.PERCENT:
+        return f"Share of the {noun}" if noun else "Percentage"
+    if kind == QuantityKind.MONEY:
+        return noun.capitalize() if noun else "Sum"
+    if kind == QuantityKind.DURATION:
+        return f"Length of the {noun}" if noun and noun not in _TIME_UNITS else "Length of time"
+    if noun:
+        return f"Number of {noun if noun.endswith('s') else noun + 's'}"
     return "Figure"
+
+
+_TIME_UNITS = frozenset("second minute hour day week month year decade century".split())
 
 
 def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | None:
@@ -334,46 +449,75 @@ def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | Non
     return firsts[0], firsts[1]
 
 
-def _discrepancies(ctx: StoryContext, conflicts: Sequence[tuple[Figure, Figure, float]]) -> list[Discrepancy]:
+def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, Figure, float]]]) -> list[Discrepancy]:
     out = []
-    for component in _components(conflicts):
+    for component in clusters:
         sides = _sides(component)
         if len(sides) < 2:
             continue
         odd = sides[0]
-        # one sentence per side: the rare side's first, and on each other side the
-        # sentence most like it, so the card sets the two tellings side by side
+        # the rare side's most central telling, and on each other side the one most like
+        # it (so the card sets the tellings side by side); the explanation names every
+        # outlet of the rare side and how many more tell each other value
         score = {(a.id, b.id): s for a, b, s in component}
         score.update({(b.id, a.id): s for a, b, s in component})
-        shown = [odd[0]]
-        for side in sides[1:]:
-            shown.append(max(side, key=lambda f: (score.get((odd[0].id, f.id), -1.0), -len(f.id))))
+        odd = list({f.article_id: f for f in odd}.values())
+
+        def central(side: Sequence[Figure]) -> Figure:
+            """The telling most like the other sides' (the clearest contrast)."""
+            others = [g for other in sides if other is not side for g in other]
+            return max(side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
+
+        first = central(odd)
+        odd = [first, *(f for f in odd if f is not first)]
+        reps = [central(side) for side in sides[1:]]
+        shown = [first, *reps]
+        # a second telling of each other value, when another outlet gives it: "A says
+        # 28; B and C say 26" is the editor's first question answered
+        extra = []
+        for side, rep in zip(sides[1:], reps, strict=True):
+            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}),
+                            key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
+            extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
             continue
+        also = {id(rep): len({f.article_id for f in side}) - 1 for rep, side in zip(reps, sides[1:], strict=True)}
         disputed = _speakers_differ([[f] for f in shown])
         moved = any(f.successive for f in shown)
         first, second = shown[0].quantity, shown[1].quantity
         gap = max(first.low, second.low) - min(first.high, second.high)
         larger = max(abs(first.value), abs(second.value)) or 1.0
+        update = _later_and_higher(ctx, shown)
         if moved:
             severity, why = Severity.LOW, "a count worded as having moved since: an update, not a clash"
+        elif update is not None:
+            earlier, later = update
+            severity, why = Severity.LOW, (
+                f"a later count ({ctx.articles[earlier.article_id].date} then "
+                f"{ctx.articles[later.article_id].date}): likely an update, check the time of each"
+            )
         elif disputed:
             severity, why = Severity.LOW, f"credited to {disputed[0]} and to {disputed[1]}: a disputed figure"
         elif gap / larger >= ctx.config.numeric_high_severity_gap:
             severity, why = Severity.HIGH, "the intervals do not overlap"
         else:
             severity, why = Severity.MEDIUM, "the intervals do not overlap, narrowly"
-        holder = next((ctx.names.get(h, h) for f in shown for h in f.holders), "")
-        measure = _measure_words(shown[0])
+        holder = next((ctx.holder_name(h).title() if h.startswith("name:") else ctx.holder_name(h)
+                       for f in shown for h in f.holders), "")
+        measure = _label(shown[0])
         values = " vs ".join(f.quantity.text for f in shown)
-        title = f"{measure} ({holder}): {values}" if holder else f"{measure}: {values}"
+        about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
+        title = f"{measure}{about}: {values}"
         stated = "; ".join(
-            f"{f.quantity.in_words()} ({f.article_id}{', per ' + f.speaker if f.speaker else ''})" for f in shown
+            f"{f.quantity.in_words()} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
+            f"{' and ' + str(also[id(f)]) + ' more' if also.get(id(f)) else ''}"
+            f"{', per ' + f.speaker if f.speaker else ''})"
+            for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
                                detail=f.quantity.in_words())
-            for f in shown
+            for f in [*shown, *extra]
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
         out.append(

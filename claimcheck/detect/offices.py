@@ -1,8 +1,11 @@
 """One person given two offices, both current, by different outlets.
 
 Offices are read with each name mention (``EntityMention.titles``); two offices of one
-person conflict unless they can be held together or name the same office
-(``claimcheck.entities.offices_compatible``).
+person conflict unless they can be held together or name the same post
+(``claimcheck.entities.offices_compatible``, from ``claimcheck/data/offices.yaml``): "Fire
+Chief Maria Delgado" against "Police Chief Maria Delgado" conflicts, "Premier" against
+"Prime Minister" and a senator who is foreign minister do not.  The evidence is one
+mention per office: the first source that gives it.
 """
 
 from __future__ import annotations
@@ -51,9 +54,12 @@ def detect_title_conflicts(ctx: StoryContext) -> list[Discrepancy]:
         }
         if len(clashing) < 2:
             continue
+        # one source per office, a different one for each where possible: the card shows
+        # the offices, not every repeat of them
         evidence = []
-        for head in sorted(clashing):
-            for article_id, (m, t) in sorted(heads[head].items()):
+        for head in sorted(clashing, key=lambda h: (len(heads[h]), h)):
+            used = {e.file for e in evidence}
+            for article_id, (m, t) in sorted(heads[head].items(), key=lambda kv: (kv[0] in used, kv[0])):
                 claim = ctx.claim_at(article_id, m.start)
                 if claim is None:
                     continue
@@ -62,6 +68,7 @@ def detect_title_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                 evidence.append(
                     ctx.span_evidence(claim, span, value=t.text, highlights=[Span(t.start, t.end)])
                 )
+                break
         if len({e.file for e in evidence}) < 2:
             continue
         name = names.get(person, person)

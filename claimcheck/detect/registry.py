@@ -38,6 +38,9 @@ class Detector:
     label: str
     description: str
     detect: DetectFunction
+    # the gates a candidate meets, in order (what ``StoryContext.refuse`` names): a pair
+    # refused at a later gate got further, which ``claimcheck eval --explain`` reads
+    gates: tuple[str, ...] = ()
 
     def __call__(self, ctx: StoryContext) -> list[Discrepancy]:
         found = list(self.detect(ctx))
@@ -63,7 +66,7 @@ KIND_LABELS: dict[DiscrepancyKind, str] = {
 
 
 def register_detector(
-    name: str, *, kinds: Sequence[DiscrepancyKind], label: str | None = None
+    name: str, *, kinds: Sequence[DiscrepancyKind], label: str | None = None, gates: Sequence[str] = ()
 ) -> Callable[[DetectFunction], DetectFunction]:
     """Register ``detect(ctx) -> discrepancies`` under ``name`` (a decorator)."""
 
@@ -77,6 +80,7 @@ def register_detector(
             label=label or name,
             description=doc[0] if doc else "",
             detect=func,
+            gates=tuple(gates),
         )
         return func
 

@@ -45,7 +45,8 @@ from claimcheck.report.common import (
 from claimcheck.report.io import ReportError
 
 # 1.1 added summary.by_status, articles[].single_source, coverage, descriptors; 1.2 the
-# coverage state "tells" and coverage.rows[].values, discrepancies[].title and evidence[].detail
+# coverage state "tells" and coverage.rows[].values, discrepancies[].title, evidence[].detail and
+# articles[].encoding
 SCHEMA_VERSION = "1.2"
 TOOL = "claimcheck"
 
@@ -143,6 +144,7 @@ def article_to_dict(a: Article, n_claims: int, n_single_source: int | None = Non
     data: dict[str, Any] = {
         "id": a.id, "source": a.outlet, "date": a.date.isoformat() if a.date else None,
         "title": a.title, "chars": len(a.text), "claims": n_claims,
+        "encoding": a.encoding,  # the decoding offsets into the text refer to
     }
     if n_single_source is not None:
         data["single_source"] = n_single_source

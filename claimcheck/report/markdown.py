@@ -14,6 +14,7 @@ import html
 import re
 
 from claimcheck.models import Article, Claim, Discrepancy, Evidence, Report
+from claimcheck.wording import counted
 from claimcheck.report.common import (
     AGREES,
     DISAGREES,
@@ -177,8 +178,8 @@ def render_markdown(report: Report) -> str:
     lines = [
         "# Discrepancy report",
         "",
-        f"{len(report.articles)} articles, {len(report.claims)} claims, "
-        f"{len(report.discrepancies)} discrepancies ({sev_text})",
+        f"{_plural(len(report.articles), 'article')}, {_plural(len(report.claims), 'claim')}, "
+        f"{counted(len(report.discrepancies), 'discrepancy', 'discrepancies')} ({sev_text})",
         "",
     ]
     if report.articles:

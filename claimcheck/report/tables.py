@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from claimcheck.models import Evidence, Report
 from claimcheck.report.common import (
@@ -27,6 +26,9 @@ from claimcheck.report.common import (
 )
 from claimcheck.report.io import atomic_write_text
 from claimcheck.report.jsonfmt import evidence_to_dict
+
+if TYPE_CHECKING:  # pandas costs half a second to import: each table imports it when built
+    import pandas as pd
 
 SIDE_FIELDS: tuple[str, ...] = ("file", "start", "end", "text", "value", "speaker", "detail")
 DISCREPANCY_COLUMNS: tuple[str, ...] = (
@@ -48,6 +50,8 @@ def _side(ev: Evidence | None, suffix: str) -> dict[str, object]:
 
 
 def discrepancies_frame(report: Report) -> pd.DataFrame:
+    import pandas as pd
+
     names = entity_names(report)
     rows = []
     for rank, d in enumerate(report.discrepancies, start=1):
@@ -70,6 +74,8 @@ def discrepancies_frame(report: Report) -> pd.DataFrame:
 
 
 def claims_frame(report: Report) -> pd.DataFrame:
+    import pandas as pd
+
     articles = article_index(report)
     group_of = {cid: g.id for g in report.groups for cid in g.claim_ids}
     shared = multi_source_claim_ids(report)
@@ -90,6 +96,8 @@ def claims_frame(report: Report) -> pd.DataFrame:
 
 def groups_frame(report: Report) -> pd.DataFrame:
     """One row per claim group: its label, how many sources tell it, and its claims."""
+    import pandas as pd
+
     articles = article_index(report)
     rows = [
         {
@@ -110,6 +118,8 @@ def coverage_frame(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> pd.DataFr
 
     Cells are "agrees", "disagrees", "tells" or "not_mentioned"; see ``common.coverage_matrix``.
     """
+    import pandas as pd
+
     matrix = coverage_matrix(report, limit)
     rows = [{"group_id": r.group_id, "label": r.label, **dict(zip(matrix.sources, r.cells))} for r in matrix.rows]
     return pd.DataFrame(rows, columns=["group_id", "label", *matrix.sources])
@@ -117,6 +127,8 @@ def coverage_frame(report: Report, limit: int = COVERAGE_ROW_LIMIT) -> pd.DataFr
 
 def descriptors_frame(report: Report) -> pd.DataFrame:
     """People × article ids: the titles and labels each source gives them, comma-separated."""
+    import pandas as pd
+
     ids = [a.id for a in report.articles]
     rows = [{"person": r.name, **{aid: ", ".join(d.text for d in cell) for aid, cell in zip(ids, r.cells)}}
             for r in descriptor_rows(report)]
