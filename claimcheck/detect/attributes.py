@@ -198,7 +198,7 @@ def read_attributes(ctx: StoryContext) -> list[Attribute]:
                 continue
             words = tokens[i : i + match.length]
             i += match.length
-            if match.set.attach == "none":
+            if match.set.attach == "none" or " ".join(t.lower_ for t in words) in match.set.loose:
                 continue
             attribute = _read_one(ctx, article_id, offset, words, match, figures, units, mentions)
             if attribute is not None:

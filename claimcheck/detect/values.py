@@ -27,6 +27,7 @@ class ExclusiveSet:
     label: str
     attach: str
     values: tuple[str, ...]
+    loose: frozenset[str] = frozenset()  # forms too broad to set against another value
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def _sets() -> dict[str, ExclusiveSet]:
                 f"set {name!r} has attach {attach!r}", path="exclusive.yaml",
                 hint=f"use one of {', '.join(ATTACH_KINDS)}",
             )
-        out[name] = ExclusiveSet(name, str(entry.get("label", name)), attach, tuple(map(str, entry["values"])))
+        loose = frozenset(str(w).lower() for w in entry.get("loose", ()))
+        out[name] = ExclusiveSet(name, str(entry.get("label", name)), attach, tuple(map(str, entry["values"])), loose)
     return out
 
 
