@@ -379,6 +379,11 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
         if of is not None:  # "the proportion of votes was 28.6%", "the number of injured rose to 329"
             inner = of.lemma_.lower()
             return measure_class(inner) or inner, (lemma, inner)
+        if lemma in _amount_nouns():  # "the US tariff rate", "the death toll level": the noun before says what
+            kinds = [c for c in p.value_of.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            if kinds:
+                inner = kinds[-1].lemma_.lower()
+                return measure_class(inner) or inner, (inner, lemma)
         return measure_class(lemma) or lemma, (lemma,)
     words: list[str] = []
     candidates: list[str] = []

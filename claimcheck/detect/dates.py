@@ -77,7 +77,7 @@ from claimcheck.models import (
     Severity,
     Span,
 )
-from claimcheck.quantities import parse_quantities
+from claimcheck.quantities import parse_quantities, quantity_in_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.matcher import PhraseMatcher
@@ -200,7 +200,7 @@ def _quantity_unit(ctx: StoryContext, aid: str, q: Quantity) -> _Unit | None:
     if not tokens:
         return None
     yearless = q.kind == QuantityKind.DATE and not any(t.like_num and len(t.text) == 4 for t in tokens)
-    return _Unit(q.start, q.end, tokens, low, high, None, grain, q.in_words(), parts=[(q.start, q.end)],
+    return _Unit(q.start, q.end, tokens, low, high, None, grain, quantity_in_words(q), parts=[(q.start, q.end)],
                  yearless=yearless)
 
 

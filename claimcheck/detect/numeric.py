@@ -42,7 +42,7 @@ from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, measure_class
-from claimcheck.quantities import stated_bounds_included
+from claimcheck.quantities import quantity_in_words, stated_bounds_included
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -117,7 +117,20 @@ def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
         same(x, y) for x in b.holders for y in a.participants
     ):
         return "same"
+    if _named_source(a.speaker) and _named_source(b.speaker) and same(
+        f"name:{fold_name(a.speaker or '')}", f"name:{fold_name(b.speaker or '')}"
+    ):
+        return "same"  # one named body's count of one measure ("the Interior Ministry said")
     return "none"
+
+
+def _named_source(speaker: str | None) -> bool:
+    """A source named as a body or a person ("the Interior Ministry", "Reuters"), not a
+    description ("officials", "police", "the data")."""
+    if not speaker:
+        return False
+    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an", "of", "for")]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _measures(a: Figure, b: Figure) -> str:
@@ -131,10 +144,13 @@ def _measures(a: Figure, b: Figure) -> str:
     return "none"
 
 
-def _qualified_apart(a: Figure, b: Figure) -> bool:
+def _qualified_apart(a: Figure, b: Figure, *, one_article: bool = False) -> bool:
     """"20 confirmed cases" / "28 suspected cases": two values of one exclusive set; or a
     narrowing word on one side only that the other claim never uses ("23 league goals" /
-    "62 goals")."""
+    "62 goals").  Within one article a narrowing word on one side always sets the two
+    apart: an article giving "62 goals" and "23 league goals" gives two tallies."""
+    if one_article and set(a.qualifiers) != set(b.qualifiers):
+        return True
     for x, y in ((a, b), (b, a)):
         for word in x.qualifiers:
             mine = exclusive_value(word)
@@ -213,7 +229,7 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
             # one article giving two values of one slot ("62 goals" and "23 league goals"
             # are two slots): the measure alone does not make the slot in this story
             if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
-                    and not _qualified_apart(x, y) and not intervals_overlap(x.quantity, y.quantity)):
+                    and not _qualified_apart(x, y, one_article=True) and not intervals_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
     return replace(slots, multi=frozenset(multi))
 
@@ -476,7 +492,10 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         # 28; B and C say 26" is the editor's first question answered
         extra = []
         for side, rep in zip(sides[1:], reps, strict=True):
-            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}),
+            # written exactly alike: "26" beside "26", never "Fifteen" beside "15", so a card
+            # never sets two wordings of one value side by side as if they differed
+            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}
+                             and f.quantity.text.lower() == rep.quantity.text.lower()),
                             key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
             extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
@@ -509,14 +528,14 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
         title = f"{measure}{about}: {values}"
         stated = "; ".join(
-            f"{f.quantity.in_words()} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
+            f"{quantity_in_words(f.quantity)} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
             f"{' and ' + str(also[id(f)]) + ' more' if also.get(id(f)) else ''}"
             f"{', per ' + f.speaker if f.speaker else ''})"
             for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
-                               detail=f.quantity.in_words())
+                               detail=quantity_in_words(f.quantity))
             for f in [*shown, *extra]
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
