@@ -12,13 +12,16 @@ run.  The built-in ones:
 * ``attribution`` — one figure credited to two different named sources;
 * ``quotes`` — one speaker's words quoted two ways;
 * ``acronyms`` — one acronym spelled out as two different names;
-* ``dates`` — one event dated differently by two sources (``dates.py``).
+* ``dates`` — one event dated differently by two sources (``dates.py``);
+* ``outcomes`` — one event told with opposite outcomes ("approved" / "rejected");
+* ``attributes`` — one thing given two values of an exclusive set ("minor" / "moderate"
+  injuries, north-east / south-west of a city).
 """
 
 from __future__ import annotations
 
 from claimcheck.detect import (  # noqa: F401 - registrations
-    acronyms, attribution, dates, margin, numeric, offices, quotes, scope, spelling,
+    acronyms, attributes, attribution, dates, margin, numeric, offices, outcomes, quotes, scope, spelling,
 )
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
