@@ -948,6 +948,14 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[_Pair]) -> list[Discre
         shown = [first] + [max(side, key=lambda m: (score.get((first.id, m.id), none), m.id)) for side in sides[1:]]
         if len({m.article_id for m in shown}) < 2:
             continue
+        # a second source of each other date, written exactly alike ("A says last year; B and
+        # C say 2023"), as the figure and spelling cards do
+        extra = []
+        for side, rep in zip(sides[1:], shown[1:], strict=True):
+            alike = sorted((m for m in side if m.article_id not in {rep.article_id, first.article_id}
+                            and m.text.lower() == rep.text.lower()),
+                           key=lambda m: (score.get((first.id, m.id), none), m.id), reverse=True)
+            extra += alike[:1]
         stated_days = all(m.grain == "day" and not m.resolved for m in shown)
         severity = Severity.HIGH if stated_days or any(m.mismatch for m in shown) else Severity.MEDIUM
         title, subject = _title(ctx, shown)
@@ -960,7 +968,7 @@ def _discrepancies(ctx: StoryContext, conflicts: Sequence[_Pair]) -> list[Discre
                 severity=severity,
                 score=max(p.similarity for p in component),
                 explanation=f"{title} — {stated}: no day is both" + (f"; {mismatch}" if mismatch else ""),
-                evidence=tuple(_evidence(ctx, m) for m in shown),
+                evidence=tuple(_evidence(ctx, m) for m in [*shown, *extra]),
                 subject=subject,
                 title=title,
             )

@@ -244,6 +244,10 @@ def _side(ctx: StoryContext, window: Window, claim, differing: set[str]) -> Evid
     return ctx.span_evidence(claim, span, value=ctx.text(claim.article_id, span.start, span.end), highlights=marks)
 
 
+# the common spelling is shown from this many sources at most (written exactly alike)
+_COMMON_SOURCES_SHOWN = 3
+
+
 def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy | None:
     """One side per spelling of the name: the first use of each rarer one, and the use of
     the spelling most sources write, by another source, whose claim is closest to the
@@ -285,11 +289,14 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
     # a second source of the common spelling, written exactly alike ("A writes X; B and C
     # write Y"): an accent or a hyphen of difference would make two spellings of one side
     shown = evidence[-1]
+    seen = {shown.file}
     for k in ranked[1:]:
         side = _side(ctx, *candidates[k], differing)
-        if side.file != shown.file and side.value == shown.value:
+        if side.file not in seen and side.value == shown.value:
             evidence.append(side)
-            break
+            seen.add(side.file)
+            if len(seen) > _COMMON_SOURCES_SHOWN - 1:
+                break
 
     common_sources = len(uses.sources(main))
     rare_text = "”, “".join(e.value for e in evidence[:rare_count])
