@@ -35,6 +35,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from claimcheck.claims import (
+    FUTURE_MODALS,
+    PLEDGE_LEMMAS,
+    PLEDGE_WITH_COMPLEMENT,
+    PREDICTION_LEMMAS,
+    PREDICTION_MODALS,
+)
 from claimcheck.data import load_data
 from claimcheck.entities import fold_name
 from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
@@ -622,10 +629,9 @@ def _qualifiers(p: _Parts) -> tuple[str, ...]:
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl", "xcomp"})
 
 
-def _clause_context(p: _Parts) -> str:
-    """The figure's own clause with the figure masked: its verb and what hangs from it,
-    less the clauses of their own that hang from it ("Turnout in the election reached N",
-    not the whole sentence around it).  What the embedding of a figure compares."""
+def _clause_tokens(p: _Parts) -> set[int]:
+    """The figure's own clause: its verb and what hangs from it, less the clauses of
+    their own that hang from it."""
     head = p.verb or p.root
     keep: set[int] = set()
     stack = [head]
@@ -636,7 +642,13 @@ def _clause_context(p: _Parts) -> str:
             if c.dep_ in _CLAUSE_DEPS and c.pos_ in ("VERB", "AUX") and not any(x.i in p.inside for x in c.subtree):
                 continue
             stack.append(c)
-    keep |= p.inside
+    return keep | p.inside
+
+
+def _clause_context(p: _Parts) -> str:
+    """The figure's own clause with the figure masked ("Turnout in the election reached
+    N", not the whole sentence around it).  What the embedding of a figure compares."""
+    keep = _clause_tokens(p)
     words: list[str] = []
     masked = False
     for t in p.root.doc[min(keep) : max(keep) + 1]:
@@ -726,6 +738,25 @@ def _is_change(q: Quantity, p: _Parts, text: str, offset: int) -> bool:
 _CHANGE_VERBS = frozenset("fall drop decline sink shed lose gain add slip slide tumble plunge".split())
 
 
+def _modality(claim: Claim, p: _Parts) -> Modality:
+    """The claim's modality, unless the figure's own clause carries none of its cues: in
+    "the manager had wanted two strikers and succeeded, signing Wissa for £50m" the want
+    is a plan, the £50m a fact.  The clause is followed up from the figure's verb through
+    its complements, not across a coordinated verb (a separate statement)."""
+    if claim.modality not in (Modality.PLEDGE, Modality.PREDICTION):
+        return claim.modality
+    cues = PLEDGE_LEMMAS | PLEDGE_WITH_COMPLEMENT | PREDICTION_LEMMAS
+    modals = PREDICTION_MODALS | FUTURE_MODALS
+    t = p.verb or p.root
+    for _ in range(10):
+        if t.lemma_.lower() in cues or any(c.dep_ == "aux" and c.lower_ in modals for c in t.children):
+            return claim.modality
+        if t.dep_ in ("conj", "ROOT") or t.head.i == t.i:
+            break
+        t = t.head
+    return Modality.FACT
+
+
 def _read_one(
     claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
 ) -> Figure | None:
@@ -752,7 +783,14 @@ def _read_one(
         owner_tokens = [t for t in owner_tokens if any(a <= t.idx < b for a, b in within)]
         other_tokens = [t for t in other_tokens if any(a <= t.idx < b for a, b in within)]
         holders = (adjacent,) if adjacent else tuple(_entities_at(owner_tokens, mentions, offset))
-        participants = tuple(e for e in _entities_at(other_tokens, mentions, offset) if e not in holders)
+        # others taking part: anyone named in the figure's own clause ("the signing of
+        # Yoane Wissa from Brentford for £55m"), the agents and places read above first
+        clause = _clause_tokens(p)
+        named = [m.entity_id for m in mentions
+                 if any(t.i in clause for t in _tokens(doc, m.start - offset, m.end - offset))]
+        participants = tuple(dict.fromkeys(
+            e for e in [*_entities_at(other_tokens, mentions, offset), *named] if e not in holders
+        ))
     years, days = _times(claim, q, p, doc, offset)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
@@ -770,7 +808,7 @@ def _read_one(
         years=years,
         days=days,
         speaker=_speaker(claim, sentence),
-        modality=claim.modality,
+        modality=_modality(claim, p),
         successive=_moved(p),
         context=_context(p, claim, q),
         qualifiers=_qualifiers(p),

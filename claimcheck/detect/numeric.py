@@ -103,6 +103,7 @@ class _Slots:
     story_year: int | None
     multi: frozenset[tuple[str, tuple[str, str]]]  # (measure, kind) given twice in one article
     same_holder: Callable[[str, str], bool] = operator.eq
+    people: frozenset[str] = frozenset()  # entity ids of the story's people
 
 
 def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
@@ -117,6 +118,9 @@ def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
         same(x, y) for x in b.holders for y in a.participants
     ):
         return "same"
+    people = slots.people
+    if any(same(x, y) for x in a.participants if x in people for y in b.participants if y in people):
+        return "same"  # "signing Wissa for £50m" / "the signing of Wissa for £55m": one person's deal
     if _named_source(a.speaker) and _named_source(b.speaker) and same(
         f"name:{fold_name(a.speaker or '')}", f"name:{fold_name(b.speaker or '')}"
     ):
@@ -186,8 +190,10 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
         return "time"  # "in 1960 a magnitude 6.7 quake" is another quake than the story's
     if a.days and b.days and not set(a.days) & set(b.days):
         return "time"
-    if a.parts != b.parts:
-        return "part"  # a first round's share is not the run-off's, nor the final result's
+    if a.parts != b.parts and (a.parts and b.parts or a.quantity.kind == QuantityKind.PERCENT):
+        # a first round's share is not the run-off's, nor the final result's; a sum or a
+        # count told on "the final day" of something is not thereby of another contest
+        return "part"
     if set(a.scope) != set(b.scope):
         return "scope"
     if a.periods and b.periods and not set(a.periods) & set(b.periods):
@@ -222,7 +228,8 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
     for f in figures:
         by_article[f.article_id].append(f)
     date = ctx.story_date
-    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder)
+    people = frozenset(e.id for e in ctx.entities if e.label == "PERSON")
+    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder, people)
     multi = set()
     for fs in by_article.values():
         for x, y in itertools.combinations(fs, 2):
