@@ -113,7 +113,7 @@ def fig(measure: str | None = "dead", *, holders=(), years=(), parts=(), scope=(
         (fig(holders=["p:ruiz"]), fig(holders=["p:lund"]), "holder"),
         (fig(years=[1960]), fig(), "time"),  # another year's event is another event
         (fig(parts=["first"]), fig(parts=["runoff"]), "part"),
-        (fig(parts=["first"]), fig(), "part"),
+        (fig(parts=["first"], kind=QuantityKind.PERCENT), fig(kind=QuantityKind.PERCENT), "part"),
         (fig(scope=["area:statewide"]), fig(scope=["area:nationwide"]), "scope"),
         (fig(modality=Modality.PLEDGE), fig(), "modality"),
         (fig(kind=QuantityKind.PERCENT), fig(), "kind"),
@@ -123,6 +123,12 @@ def test_slots_are_told_apart_by_what_they_say(a, b, gate):
     from claimcheck.detect.numeric import _Slots
 
     assert slot_gate(a, b, _Slots(story_year=2025, multi=frozenset())) == gate
+
+
+def test_a_count_told_on_the_final_day_of_something_is_not_of_another_contest():
+    from claimcheck.detect.numeric import _Slots
+
+    assert slot_gate(fig(parts=["final"]), fig(), _Slots(2025, frozenset())) is None
 
 
 def test_a_forecast_and_a_fact_may_fill_one_slot():
