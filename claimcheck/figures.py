@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from claimcheck.claims import (
     FUTURE_MODALS,
+    OPINION_LEMMAS,
     PLEDGE_LEMMAS,
     PLEDGE_WITH_COMPLEMENT,
     PREDICTION_LEMMAS,
@@ -741,11 +742,14 @@ _CHANGE_VERBS = frozenset("fall drop decline sink shed lose gain add slip slide 
 def _modality(claim: Claim, p: _Parts) -> Modality:
     """The claim's modality, unless the figure's own clause carries none of its cues: in
     "the manager had wanted two strikers and succeeded, signing Wissa for £50m" the want
-    is a plan, the £50m a fact.  The clause is followed up from the figure's verb through
+    is a plan, the £50m a fact; in "in a tragic turn of events, 26 people died" the
+    judgement is the outlet's, the toll a fact.  The clause is followed up from the figure's verb through
     its complements, not across a coordinated verb (a separate statement)."""
-    if claim.modality not in (Modality.PLEDGE, Modality.PREDICTION):
+    if claim.modality == Modality.FACT:
         return claim.modality
-    cues = PLEDGE_LEMMAS | PLEDGE_WITH_COMPLEMENT | PREDICTION_LEMMAS
+    # "In a tragic turn of events, 26 people lost their lives": a judging word around a
+    # count does not make the count an opinion
+    cues = PLEDGE_LEMMAS | PLEDGE_WITH_COMPLEMENT | PREDICTION_LEMMAS | OPINION_LEMMAS
     modals = PREDICTION_MODALS | FUTURE_MODALS
     t = p.verb or p.root
     for _ in range(10):
