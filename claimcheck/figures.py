@@ -384,6 +384,8 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     if p.value_of is not None:
         lemma = p.value_of.lemma_.lower()
         of = _of_object(p.value_of) if lemma in _amount_nouns() else None
+        if of is not None and of.i in p.inside:
+            of = None  # "a total of £116 million": the "of" object is the figure itself
         if of is not None:  # "the proportion of votes was 28.6%", "the number of injured rose to 329"
             inner = of.lemma_.lower()
             return measure_class(inner) or inner, (lemma, inner)

@@ -332,3 +332,13 @@ def test_one_acronym_spelled_out_in_two_word_orders_is_one_name():
     report = story("The Alliance Marta Velez (AMV) won four seats in the regional vote.",
                    "The Marta Velez Alliance for Change (AMV) won four seats in the regional vote.")
     assert found(report, DiscrepancyKind.ENTITY_ATTRIBUTE) == []
+
+
+def test_one_fee_in_two_currencies_is_compared_at_a_rough_rate():
+    from claimcheck.detect.numeric import figures_overlap
+
+    pounds = q("£76 million", 76e6, 75.5e6, 76.5e6, QuantityKind.MONEY, "GBP")
+    euros = q("€88 million", 88e6, 87.5e6, 88.5e6, QuantityKind.MONEY, "EUR")
+    assert figures_overlap(pounds, euros)  # the same sum restated
+    far = q("€60 million", 60e6, 59.5e6, 60.5e6, QuantityKind.MONEY, "EUR")
+    assert not figures_overlap(pounds, far)

@@ -71,6 +71,35 @@ def intervals_overlap(a: Quantity, b: Quantity) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
+def _rates() -> tuple[dict[str, float], float]:
+    data = load_data("currencies.yaml")
+    return ({code: float(v["rate"]) for code, v in data["usd_per_unit"].items()},
+            float(data["tolerance"]["fraction"]))
+
+
+def convertible(a: Quantity, b: Quantity) -> bool:
+    """Two sums in two currencies of ``data/currencies.yaml``."""
+    rates, _ = _rates()
+    return (a.kind == b.kind == QuantityKind.MONEY and a.unit != b.unit
+            and a.unit in rates and b.unit in rates)
+
+
+def in_currency_of(q: Quantity, other: Quantity) -> Quantity:
+    """``q`` restated in ``other``'s currency, widened by the rate tolerance."""
+    rates, tolerance = _rates()
+    factor = rates[q.unit] / rates[other.unit]
+    low, high = q.low * factor * (1 - tolerance), q.high * factor * (1 + tolerance)
+    return replace(q, value=q.value * factor, low=low, high=high, unit=other.unit, hedge="about")
+
+
+def figures_overlap(a: Quantity, b: Quantity) -> bool:
+    """``intervals_overlap``, with a sum in another currency converted first."""
+    if convertible(a, b):
+        return intervals_overlap(in_currency_of(a, b), b)
+    return intervals_overlap(a, b)
+
+
+@functools.lru_cache(maxsize=1)
 def _measure_labels() -> dict[str, str]:
     data = load_data("measures.yaml")
     return {name: entry.get("label", name) for name, entry in data["classes"].items()}
@@ -172,7 +201,7 @@ def _qualified_apart(a: Figure, b: Figure, *, one_article: bool = False) -> bool
 
 def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
     """The gate that keeps two figures' slots apart, or None when they may be one."""
-    if a.kind != b.kind:
+    if a.kind != b.kind and not convertible(a.quantity, b.quantity):
         return "kind"
     if a.modality != b.modality and {a.modality, b.modality} != {Modality.FACT, Modality.PREDICTION}:
         return "modality"
@@ -236,7 +265,7 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
             # one article giving two values of one slot ("62 goals" and "23 league goals"
             # are two slots): the measure alone does not make the slot in this story
             if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
-                    and not _qualified_apart(x, y, one_article=True) and not intervals_overlap(x.quantity, y.quantity)):
+                    and not _qualified_apart(x, y, one_article=True) and not figures_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
     return replace(slots, multi=frozenset(multi))
 
@@ -248,7 +277,9 @@ def _candidate_pairs(figures: Sequence[Figure], vectors: np.ndarray) -> list[tup
     its ``_BLOCK_NEIGHBOURS`` nearest, so the work stays linear in the story's figures."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(figures):
-        blocks[f.kind].append(i)
+        # sums meet across currencies (a fee in pounds and in euros); other figures by unit
+        key = (f.kind[0], "") if f.quantity.kind == QuantityKind.MONEY else f.kind
+        blocks[key].append(i)
     out: dict[tuple[int, int], float] = {}
     for members in blocks.values():
         if len(members) < 2:
@@ -271,7 +302,7 @@ def _states_value(ctx: StoryContext, article: Sequence[Figure], mine: Figure, ot
     """Whether ``article`` (the figures of ``mine``'s article) also gives ``other``'s value
     for a slot ``other`` could fill: then the two articles do not disagree."""
     for f in article:
-        if f is mine or not intervals_overlap(f.quantity, other.quantity):
+        if f is mine or not figures_overlap(f.quantity, other.quantity):
             continue
         if slot_gate(f, other, slots) is not None:
             continue
@@ -317,7 +348,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     meet: dict[frozenset[str], float] = {}  # pairs whose slots are one, whatever their values
     for i, j, sim in pairs:
         a, b = figures[i], figures[j]
-        apart = not intervals_overlap(a.quantity, b.quantity)
+        apart = not figures_overlap(a.quantity, b.quantity)
         gate = slot_gate(a, b, slots)
         if gate is None:
             threshold = _threshold(a, b, slots, ctx)
@@ -427,7 +458,7 @@ def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
     sides: list[list[Figure]] = []
     for f in sorted(members.values(), key=lambda f: (f.quantity.value, f.id)):
         for side in sides:
-            if all(intervals_overlap(f.quantity, g.quantity) for g in side):
+            if all(figures_overlap(f.quantity, g.quantity) for g in side):
                 side.append(f)
                 break
         else:
@@ -497,7 +528,7 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         # each side is told by a figure that itself disagrees with the rare side's: a side
         # is a set of figures that all overlap each other, so one of its members may still
         # overlap the rare figure shown ("a little over 54%" and "just under 56%")
-        apart = [[g for g in side if not intervals_overlap(g.quantity, first.quantity)] for side in sides[1:]]
+        apart = [[g for g in side if not figures_overlap(g.quantity, first.quantity)] for side in sides[1:]]
         kept = [(side, cands) for side, cands in zip(sides[1:], apart, strict=True) if cands]
         if not kept:
             continue
@@ -512,7 +543,7 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
             # never sets two wordings of one value side by side as if they differed
             ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}
                              and f.quantity.text.lower() == rep.quantity.text.lower()
-                             and not intervals_overlap(f.quantity, first.quantity)),
+                             and not figures_overlap(f.quantity, first.quantity)),
                             key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
             extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
