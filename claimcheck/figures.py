@@ -29,6 +29,7 @@ by the similarity of their contexts.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -183,11 +184,14 @@ def is_generic_count_noun(lemma: str) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[Figure]:
+def read_figures(
+    claims: Sequence[Claim], doc: Doc, *, offset: int = 0, date: dt.date | None = None
+) -> list[Figure]:
     """The slots of every amount in an article's claims.
 
     ``doc`` is the parse of the article text from ``offset`` on (claims carry article
-    offsets, and their mentions carry linked entity ids).
+    offsets, and their mentions carry linked entity ids); ``date``, the article's, resolves
+    a weekday ("on Saturday") to the day it names, so it meets "March 15".
     """
     out: list[Figure] = []
     ordered = sorted({(q.start, q.end): q for c in claims for q in c.quantities}.values(), key=lambda q: q.start)
@@ -205,7 +209,7 @@ def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[
         for index, q in enumerate(claim.quantities):
             if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions or home[(q.start, q.end)] != claim.id:
                 continue
-            figure = _read_one(claim, index, q, doc, offset, mentions)
+            figure = _read_one(claim, index, q, doc, offset, mentions, date)
             if figure is None:
                 continue
             before = out[-1] if out and out[-1].claim_id == claim.id else None
@@ -563,6 +567,20 @@ def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset
     return ()
 
 
+_WEEKDAY_INDEX = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+
+
+def _weekday(name: str, date: dt.date | None) -> str:
+    """A weekday as the day it names: the last such day on or before the article's date,
+    written as a date interval is (so "on Saturday" meets "March 15"); the name alone when
+    the article has no date."""
+    if date is None:
+        return name
+    back = (date.weekday() - _WEEKDAY_INDEX[name]) % 7
+    day = date - dt.timedelta(days=back)
+    return f"[{day.isoformat()}]"
+
+
 def _arcs(a: Token, b: Token) -> int:
     """Dependency arcs between two tokens of one sentence."""
     up_a = [a, *a.ancestors]
@@ -573,7 +591,9 @@ def _arcs(a: Token, b: Token) -> int:
     return 99
 
 
-def _times(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def _times(
+    claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int, date: dt.date | None = None
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """Years, dates and weekdays attached to the figure in the parse: "in 1960 a
     magnitude 6.7 quake", "fell 5.5% on Friday"; a year that dates something else in the
     sentence ("+4.4% compared to 2021") is not the figure's."""
@@ -593,7 +613,7 @@ def _times(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple
             days.add(other.interval())
     for t in p.root.sent:
         if t.lower_ in _WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
-            days.add(t.lower_)
+            days.add(_weekday(t.lower_, date))
     return tuple(sorted(years)), tuple(sorted(days))
 
 
@@ -764,7 +784,8 @@ def _modality(claim: Claim, p: _Parts) -> Modality:
 
 
 def _read_one(
-    claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
+    claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention],
+    date: dt.date | None = None,
 ) -> Figure | None:
     tokens = _tokens(doc, q.start - offset, q.end - offset)
     root = _root(tokens)
@@ -797,7 +818,7 @@ def _read_one(
         participants = tuple(dict.fromkeys(
             e for e in [*_entities_at(other_tokens, mentions, offset), *named] if e not in holders
         ))
-    years, days = _times(claim, q, p, doc, offset)
+    years, days = _times(claim, q, p, doc, offset, date)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
     scope_of = _scope_words()

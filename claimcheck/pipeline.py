@@ -361,7 +361,8 @@ def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Ext
                 by_article.setdefault(claim.article_id, []).append(claim)
             figures: list[Figure] = []
             for article, doc in kept:
-                figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start))
+                figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start,
+                                            date=article.date or reference))
         return _Extracted(articles=kept_articles, claims=claims, entities=list(entities), mentions=linked,
                           figures=figures, problems=tuple(problems))
 
