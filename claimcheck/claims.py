@@ -32,6 +32,7 @@ nothing else becomes one claim.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claimcheck.config import Config
+from claimcheck.data import load_data
 from claimcheck.models import (
     Article,
     Claim,
@@ -900,7 +902,9 @@ def _side_claims(ctx: _Context, seg: _Segment, tokens: frozenset[int], speaker: 
         for child in tok.children:
             if child.i not in tokens or child.i in removed:
                 continue
-            if child.dep_ == "appos" and _set_off(ctx, tok, child, tokens):
+            if child.dep_ == "appos" and _set_off(ctx, tok, child, tokens) and not (
+                _is_time(tok) and _is_time(child)
+            ):
                 aside = (ctx.subtree(child.i) & tokens) - removed
                 core = _np_compact(ctx, i, tokens) - aside
                 if not core or not any(_is_word(doc[j]) for j in aside):
@@ -920,6 +924,18 @@ def _side_claims(ctx: _Context, seg: _Segment, tokens: frozenset[int], speaker: 
 
 
 _APPOSITIVE_OPENERS = frozenset({",", "("})
+
+
+@functools.lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    data = load_data("dates.yaml")
+    return frozenset(str(w) for section in ("weekdays", "months") for w in data[section]["names"])
+
+
+def _is_time(tok) -> bool:
+    """A token that names a time: "Wednesday (September 17)" restates when something
+    happened, it is not a claim of its own ("Wednesday is September 17")."""
+    return tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in _time_words()
 _DASHES = frozenset({"—", "–", "-", "--"})
 
 

@@ -145,6 +145,16 @@ def test_appositive_without_a_comma_is_left_alone(nlp):
     assert len(claims) == 1
 
 
+def test_a_date_set_beside_a_weekday_stays_in_its_claim(nlp):
+    # "Wednesday is September 17" is no claim: the date says when the decision came
+    text = "The board decided to cut the levy on Wednesday (September 17), its chair said."
+    start = text.index("September 17")
+    date = Quantity("September 17", start, start + 12, 0.0, 0.0, 0.0, QuantityKind.DATE)
+    _, claims = claims_of(nlp, text, quantities=[date])
+    assert len(claims) == 1
+    assert claims[0].quantities == (date,)
+
+
 def test_who_clause_becomes_its_own_claim(nlp):
     _, claims = claims_of(nlp, "Berg, who ran for mayor twice, focused his campaign on ferry fares.")
     find(claims, "Berg ran for mayor twice")

@@ -125,6 +125,23 @@ def test_slots_are_told_apart_by_what_they_say(a, b, gate):
     assert slot_gate(a, b, _Slots(story_year=2025, multi=frozenset())) == gate
 
 
+def test_figures_whose_claims_are_grouped_as_one_need_less_alike_wording():
+    from dataclasses import replace
+
+    from claimcheck.detect.context import StoryContext
+    from claimcheck.detect.numeric import _Slots, _threshold
+    from claimcheck.models import ClaimGroup
+
+    a = replace(fig("turnout"), claim_id="a.txt#0", article_id="a.txt")
+    b = replace(fig("turnout"), id="g", claim_id="b.txt#3", article_id="b.txt")
+    slots = _Slots(None, frozenset())
+    apart = StoryContext(articles={}, claims=[], entities=[], mentions={}, config=CONFIG)
+    grouped = replace(apart, groups=[ClaimGroup("g-1", ("a.txt#0", "b.txt#3"), ("a.txt", "b.txt"), "")])
+    assert CONFIG.numeric_group_bonus > 0
+    gained = _threshold(a, b, slots, apart) - _threshold(a, b, slots, grouped)
+    assert gained == pytest.approx(CONFIG.numeric_group_bonus)
+
+
 def test_a_count_told_on_the_final_day_of_something_is_not_of_another_contest():
     from claimcheck.detect.numeric import _Slots
 

@@ -249,6 +249,9 @@ def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
         t = max(t, cfg.numeric_multi_similarity)
     if _qualified_apart(a, b):
         t += cfg.numeric_qualifier_penalty
+    group = ctx.group_of
+    if group.get(a.claim_id) is not None and group.get(a.claim_id) == group.get(b.claim_id):
+        t -= cfg.numeric_group_bonus
     return t
 
 
