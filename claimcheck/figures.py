@@ -67,7 +67,7 @@ _AMOUNT_WORDS = frozenset(
 # Verbs that say a figure moved; "rose to 329" is a later count, not a rival one.
 _MOVED = frozenset("rise climb increase jump grow mount swell surge soar revise update raise".split())
 _MOVED_AMOD = frozenset("latest updated revised new".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Light verbs whose object says what they mean: "lost their lives", "took part",
 # "took to the streets".
 _LIGHT_VERBS = frozenset("lose take make have suffer sustain give hold".split())
@@ -570,7 +570,7 @@ def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset
 _WEEKDAY_INDEX = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 
 
-def _weekday(name: str, date: dt.date | None) -> str:
+def weekday_day(name: str, date: dt.date | None) -> str:
     """A weekday as the day it names: the last such day on or before the article's date,
     written as a date interval is (so "on Saturday" meets "March 15"); the name alone when
     the article has no date."""
@@ -612,8 +612,8 @@ def _times(
         elif other.kind == QuantityKind.DATE:
             days.add(other.interval())
     for t in p.root.sent:
-        if t.lower_ in _WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
-            days.add(_weekday(t.lower_, date))
+        if t.lower_ in WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
+            days.add(weekday_day(t.lower_, date))
     return tuple(sorted(years)), tuple(sorted(days))
 
 

@@ -90,6 +90,23 @@ def test_resigned_against_was_dismissed_is_an_opposite_outcome():
     assert {e.value for e in d.evidence} == {"resigned", "dismissed"}
 
 
+def test_a_rise_against_a_fall_of_one_thing_on_one_day_is_an_opposite_outcome():
+    [d] = found(
+        "outcomes",
+        "Shares of Norvik Energy rose sharply on Monday after the merger news.",
+        "Shares of Norvik Energy fell sharply on Monday after the merger news.",
+    )
+    assert {e.value for e in d.evidence} == {"rose", "fell"}
+
+
+def test_a_rise_and_a_fall_on_two_days_are_two_events():
+    assert found(
+        "outcomes",
+        "Shares of Norvik Energy rose sharply on Monday after the merger news.",
+        "Shares of Norvik Energy fell sharply on Tuesday after the merger news.",
+    ) == []
+
+
 def test_one_party_winning_and_another_losing_is_not_flagged():
     assert found(
         "outcomes",

@@ -2,7 +2,7 @@
 
 "The council narrowly approved the budget" against "the council rejected the budget";
 "won" against "lost", "convicted" against "acquitted", "resigned" against "was
-dismissed".  The sets of outcomes that exclude each other are data
+dismissed", "shares rose" against "shares fell".  The sets of outcomes that exclude each other are data
 (``data/outcomes.yaml``); a word names its outcome by its lemma in the parse (a verb,
 an adjective said of a participant, or a noun), and negation is read from the parse
 too: "did not approve" tells "rejected", "failed to win" a loss, and "not this side"
@@ -11,7 +11,8 @@ where a set has more than two.
 Two tellings from two articles are *of one event* when they share a participant (a
 linked name, or the noun of a subject or object: "the council", "the budget") and their
 clauses, outcome masked, read alike (``outcome_context_similarity``), or when their
-claims are in one claim group.  They are let go when the claim is not a statement of
+claims are in one claim group; never when their clauses name different days or years
+("rose on Monday", "fell on Tuesday").  They are let go when the claim is not a statement of
 fact (a prediction, a pledge, an opinion), or when either article itself tells both
 outcomes of that event (a first round lost and a run-off won: two events), or some
 article of the story does (a mixed verdict: two outlets may each tell one part).  Opposite
@@ -32,7 +33,10 @@ from claimcheck.data import load_data
 from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import fold_name
-from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Modality, Severity, Span, SpeakerKind
+from claimcheck.figures import WEEKDAYS, weekday_day
+from claimcheck.models import (
+    Claim, Discrepancy, DiscrepancyKind, Modality, QuantityKind, Severity, Span, SpeakerKind,
+)
 
 NAME = "outcomes"
 
@@ -95,6 +99,7 @@ class Outcome:
     theme: frozenset[str]  # ... of what it is about: the charge, the seat
     context: str  # the clause with the outcome word masked, for embedding
     sentence: int
+    times: frozenset[str] = frozenset()  # the days and years its clause names ("on Monday")
 
 
 # --------------------------------------------------------------------------- reading
@@ -256,9 +261,21 @@ def read_outcomes(ctx: StoryContext) -> list[Outcome]:
                     theme=_keys(ctx, claim, roles["theme"], offset),
                     context=" ".join(x.text for x in clause if x.i != t.i and x.dep_ != "neg"),
                     sentence=claim.sentence.start,
+                    times=_times(ctx, claim, clause, offset),
                 )
             )
     return out
+
+
+def _times(ctx: StoryContext, claim: Claim, clause: Sequence, offset: int) -> frozenset[str]:
+    """The days and years a clause names: its dates and years as intervals, and its
+    weekdays as the day they name before the article's date."""
+    start, end = clause[0].idx + offset, clause[-1].idx + len(clause[-1].text) + offset
+    out = {q.interval() for q in claim.quantities
+           if q.kind in (QuantityKind.DATE, QuantityKind.YEAR) and start <= q.start and q.end <= end}
+    date = ctx.articles[claim.article_id].date or ctx.story_date
+    out.update(weekday_day(t.lower_, date) for t in clause if t.lower_ in WEEKDAYS)
+    return frozenset(out)
 
 
 def _other_side(word: _Word) -> str:
@@ -293,12 +310,12 @@ def _shares(a: Outcome, b: Outcome) -> bool:
 
 def _other_event(a: Outcome, b: Outcome) -> bool:
     """Both name a role and none is the same: two events ("Ana won", "Per lost";
-    convicted of one charge, acquitted of another)."""
+    convicted of one charge, acquitted of another; one on Monday, one on Tuesday)."""
     for role in _ROLES:
         x, y = getattr(a, role), getattr(b, role)
         if x and y and not x & y:
             return True
-    return False
+    return bool(a.times and b.times and not a.times & b.times)  # "rose on Monday", "fell on Tuesday"
 
 
 def _echoes(mine: Sequence[Outcome], other: Outcome) -> bool:
