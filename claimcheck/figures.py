@@ -405,7 +405,10 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     if p.base is not None:
         # "95% of ballots counted", "82.5% of voters participated": a share of a
         # population is measured by what that share did, when the words say it
-        did = [c for c in p.base.children if c.dep_ in ("acl", "relcl", "amod") and c.pos_ == "VERB"]
+        # a relative clause says who the population is ("80% of those who took part
+        # voted for others"): when the share has a verb of its own, that verb says what it did
+        did = [c for c in p.base.children if c.pos_ == "VERB" and (
+            c.dep_ in ("acl", "amod") or (c.dep_ == "relcl" and p.verb is None))]
         for verb in did:
             lemma = verb.lemma_.lower()
             return measure_class(lemma) or f"{p.base.lemma_.lower()} {lemma}", (p.base.lemma_.lower(), lemma)
@@ -421,7 +424,9 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
         if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
             candidates.append(noun.head.head.lemma_.lower())  # "the bodies of 94 victims"
         for child in noun.children:
-            if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB":
+            if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB" and not (
+                child.dep_ == "relcl" and noun is p.base and p.verb is not None
+            ):
                 candidates.append(child.lemma_.lower())
     if p.verb is not None:
         light = _light_object(p.verb)

@@ -122,3 +122,11 @@ def test_a_weekday_stays_a_name_when_the_article_has_no_date():
 
     figures = _extract([Article(id="a.txt", text="The index fell 5.5% on Friday.")], CONFIG, _Timer()).figures
     assert figures[0].days == ("friday",)
+
+
+def test_a_relative_clause_says_who_is_counted_and_the_shares_own_verb_what_they_did():
+    # those "who took part" are the population; what the 80% did is vote for others
+    share = figures_of("Almost 80% of the people who had taken part in the poll voted for other parties.")
+    assert share["Almost 80%"].measure != "turnout"
+    assert figures_of("82.5% of the eligible voters participated.")["82.5%"].measure == "turnout"
+    assert figures_of("Nine of the girls who were attending the camp died.")["Nine"].measure == "dead"
