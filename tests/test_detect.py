@@ -169,6 +169,14 @@ def test_two_death_tolls_for_one_fire_are_a_conflict_with_both_sides_as_evidence
         assert text[e.start : e.end] == e.text and e.detail
 
 
+def test_an_article_that_gives_its_value_twice_shows_both_sentences():
+    report = story("Nine workers died in the Brennan plant fire. Officials said nine workers died in the fire "
+                   "at the Brennan chemical plant on Tuesday.",
+                   "At least 12 workers died in the fire at the Brennan chemical plant on Tuesday.")
+    [d] = found(report)
+    assert sorted((e.file, e.value) for e in d.evidence) == [("a.txt", "Nine"), ("a.txt", "nine"), ("b.txt", "At least 12")]
+
+
 def test_a_toll_given_as_a_lower_bound_and_a_toll_below_it_conflict():
     report = story("At least 95 people were killed when the ferry capsized off the coast.",
                    "The death toll from the ferry capsizing off the coast stood at 62.")

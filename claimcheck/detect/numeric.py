@@ -20,7 +20,8 @@ intervals do not overlap, unless either article also gives the other's value for
 slot (then they are two moments or two parts of the story, not a disagreement).
 
 Figures that meet and disagree are joined into one discrepancy per slot: its sides are
-the values, the rarest first, each with the sentence that gives it.  Named sources that
+the values, the rarest first, each with the sentence that gives it (and any other sentence
+of that article giving the same value for the slot: a headline and its body).  Named sources that
 differ ("police said" / "organisers said") make it a disputed figure, told at a lower
 severity; a count worded as having moved ("rose to") is an update, lower still.
 """
@@ -374,7 +375,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                            f"{a.quantity.text!r} vs {b.quantity.text!r}: {detail}")
             continue
         conflicts.append((a, b, sim))
-    return _discrepancies(ctx, _slot_clusters(figures, conflicts, meet))
+    return _discrepancies(ctx, _slot_clusters(figures, conflicts, meet), by_article, slots)
 
 
 def _gate_detail(gate: str, a: Figure, b: Figure) -> str:
@@ -506,7 +507,18 @@ def _speakers_differ(sides: Sequence[Sequence[Figure]]) -> tuple[str, str] | Non
     return firsts[0], firsts[1]
 
 
-def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, Figure, float]]]) -> list[Discrepancy]:
+def _retold(f: Figure, article: Sequence[Figure], slots: _Slots) -> list[Figure]:
+    """The other sentences of ``f``'s article that give its value for its slot (a
+    headline and the body both saying "17 injured"): the card shows each."""
+    return [
+        g for g in article
+        if g.claim_id != f.claim_id and g.measure and g.measure == f.measure and g.kind == f.kind
+        and figures_overlap(g.quantity, f.quantity) and slot_gate(g, f, slots) is None
+    ]
+
+
+def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, Figure, float]]],
+                   by_article: dict[str, list[Figure]], slots: _Slots) -> list[Discrepancy]:
     out = []
     for component in clusters:
         sides = _sides(component)
@@ -584,10 +596,12 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
             f"{', per ' + f.speaker if f.speaker else ''})"
             for f in shown
         )
+        told = [*shown, *extra, *(g for f in shown for g in _retold(f, by_article[f.article_id], slots))]
+        told = list({g.claim_id: g for g in told}.values())  # one card line per sentence
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
                                detail=quantity_in_words(f.quantity))
-            for f in [*shown, *extra]
+            for f in told
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})
         out.append(
