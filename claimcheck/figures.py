@@ -47,6 +47,7 @@ from claimcheck.claims import (
 from claimcheck.data import load_data
 from claimcheck.entities import fold_name
 from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
+from claimcheck.nlp import sentence_of, text_of, tokens_between
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -196,7 +197,7 @@ def read_figures(
     out: list[Figure] = []
     ordered = sorted({(q.start, q.end): q for c in claims for q in c.quantities}.values(), key=lambda q: q.start)
     conversions = {
-        (q.start, q.end) for before, q in zip(ordered, ordered[1:]) if _is_conversion(before, q, doc.text, offset)
+        (q.start, q.end) for before, q in zip(ordered, ordered[1:]) if _is_conversion(before, q, text_of(doc), offset)
     }
     # a figure stated once is read once, in the tightest claim that holds it (claims of
     # one sentence may share words: a shared subject, a list's frame)
@@ -230,8 +231,7 @@ def _is_conversion(previous: Quantity, q: Quantity, text: str, offset: int) -> b
 
 
 def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
-    span = doc.char_span(max(0, start), min(len(doc.text), end), alignment_mode="expand")
-    return list(span) if span is not None else []
+    return tokens_between(doc, start, end)
 
 
 def _root(tokens: Sequence[Token]) -> Token | None:
@@ -527,7 +527,7 @@ def _adjacent_name(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, off
     """The name a figure directly follows in a list or an appositive: "AfD 152",
     "AfD — 151", "Goncalves, 20", "AfD (152)".  A name the tagger did not mark is read
     from the parse: the proper nouns just before the figure ("name:<folded>")."""
-    text = doc.text
+    text = text_of(doc)
     for m in reversed(mentions):
         if m.end <= q.start:
             gap = text[m.end - offset : q.start - offset]
@@ -616,7 +616,7 @@ def _times(
             years.add(int(other.low))
         elif other.kind == QuantityKind.DATE:
             days.add(other.interval())
-    for t in p.root.sent:
+    for t in sentence_of(p.root):
         if t.lower_ in WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
             days.add(weekday_day(t.lower_, date))
     return tuple(sorted(years)), tuple(sorted(days))
@@ -824,7 +824,7 @@ def _read_one(
             e for e in [*_entities_at(other_tokens, mentions, offset), *named] if e not in holders
         ))
     years, days = _times(claim, q, p, doc, offset, date)
-    sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
+    sentence = text_of(doc)[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
     scope_of = _scope_words()
     return Figure(
@@ -847,8 +847,8 @@ def _read_one(
         periods=_periods(claim, q, p, doc, offset),
         scope=tuple(sorted({f"{scope_of[t.lower_]}:{t.lower_}" for t in claim_tokens if t.lower_ in scope_of})),
         lemmas=frozenset(t.lemma_.lower() for t in claim_tokens if t.is_alpha and not t.is_stop),
-        parts=contest_parts(root.sent),
-        change=_is_change(q, p, doc.text, offset),
+        parts=contest_parts(sentence_of(root)),
+        change=_is_change(q, p, text_of(doc), offset),
         noun=next((t.lemma_.lower() for t in (p.value_of, p.counted, p.base) if t is not None), None),
         topic=_topic(p),
     )

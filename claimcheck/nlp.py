@@ -222,3 +222,61 @@ def parse_articles(bodies: Sequence[str], config: Config) -> list:
         processes=config.parse_processes, min_texts=config.parse_parallel_min_texts,
         max_chars=config.parse_max_chars,
     )
+
+
+# --------------------------------------------------------------------------- fast lookups
+#
+# spaCy answers ``Token.sent`` by walking the document's sentences, and
+# ``Doc.char_span(..., alignment_mode="expand")`` by walking its tokens: each call is
+# linear in the document, which made reading a long article's figures quadratic.  The
+# boundaries are computed once per parse and looked up by bisection.
+
+_LOOKUPS: OrderedDict[int, tuple[object, list[int], list[int], list[int], str]] = OrderedDict()
+_LOOKUPS_SIZE = 64
+
+
+def _lookups(doc) -> tuple[list[int], list[int], list[int], str]:
+    """(sentence start token indices, token start chars, token end chars, text) of a parse."""
+    key = id(doc)
+    found = _LOOKUPS.get(key)
+    if found is not None and found[0] is doc:
+        _LOOKUPS.move_to_end(key)
+        return found[1], found[2], found[3], found[4]
+    starts = [s.start for s in doc.sents]
+    t_start = [t.idx for t in doc]
+    t_end = [t.idx + len(t.text) for t in doc]
+    text = doc.text
+    _LOOKUPS[key] = (doc, starts, t_start, t_end, text)
+    if len(_LOOKUPS) > _LOOKUPS_SIZE:
+        _LOOKUPS.popitem(last=False)
+    return starts, t_start, t_end, text
+
+
+def text_of(doc) -> str:
+    """A parse's text: spaCy rebuilds ``doc.text`` from its tokens on every access."""
+    return _lookups(doc)[3]
+
+
+def sentence_of(token):
+    """The sentence (a ``Span``) a token is in, as ``token.sent`` gives it, in log time."""
+    import bisect
+
+    doc = token.doc
+    starts, _, _, _ = _lookups(doc)
+    k = bisect.bisect_right(starts, token.i) - 1
+    end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+    return doc[starts[k] : end]
+
+
+def tokens_between(doc, start: int, end: int) -> list:
+    """The tokens a character range touches (``char_span`` with ``alignment_mode=
+    "expand"``): every token that overlaps ``[start, end)``."""
+    import bisect
+
+    _, t_start, t_end, text = _lookups(doc)
+    start, end = max(0, start), min(len(text), end)
+    if end <= start:
+        return []
+    first = bisect.bisect_right(t_end, start)  # first token ending after start
+    last = bisect.bisect_left(t_start, end)  # first token starting at or after end
+    return [doc[i] for i in range(first, last)]

@@ -119,3 +119,15 @@ def test_a_text_over_spacys_limit_is_parsed_in_pieces():
     assert text[council.idx : council.idx + len("council")] == "council" and council.idx > 1_200_000
     assert all(text[e.start_char : e.end_char] == e.text for e in doc.ents)
     assert any(e.start_char > 1_200_000 for e in doc.ents)
+
+
+def test_the_fast_lookups_agree_with_spacys_own(nlp):
+    from claimcheck.nlp import sentence_of, text_of, tokens_between
+
+    doc = nlp("The council approved £85m on Tuesday. Nine people died  in the fire.\n\nA third one (here).")
+    assert text_of(doc) == doc.text
+    assert all((sentence_of(t).start, sentence_of(t).end) == (t.sent.start, t.sent.end) for t in doc)
+    for start in range(len(doc.text)):
+        for end in range(start + 1, len(doc.text) + 1):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            assert [t.i for t in tokens_between(doc, start, end)] == [t.i for t in span or ()]

@@ -16,6 +16,7 @@ from claimcheck.detect.context import StoryContext, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import fold_name
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Severity, Span
+from claimcheck.nlp import sentence_of
 
 NAME = "acronyms"
 _LINKS = frozenset("and of for the de des du la le der die das und y e –  - & ".split())
@@ -45,7 +46,8 @@ def _expansions(ctx: StoryContext) -> list[_Expansion]:
                 continue
             words: list = []
             j = k - 1
-            while j >= 0 and len(words) < _MAX_WORDS and doc[j].sent.start == open_.sent.start:
+            sentence_start = sentence_of(open_).start
+            while j >= 0 and len(words) < _MAX_WORDS and j >= sentence_start:
                 t = doc[j]
                 if t.text[:1].isupper() and t.is_alpha or (t.lower_ in _LINKS and words):
                     words.insert(0, t)

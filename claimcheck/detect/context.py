@@ -23,6 +23,7 @@ import numpy as np
 from claimcheck.config import Config
 from claimcheck.entities import NameRelation, compare_names
 from claimcheck.figures import Figure
+from claimcheck.nlp import tokens_between
 from claimcheck.models import (
     Article,
     Claim,
@@ -98,8 +99,7 @@ class StoryContext:
         if found is None:
             return []
         doc, offset = found
-        span = doc.char_span(max(0, start - offset), max(0, end - offset), alignment_mode="expand")
-        return list(span) if span is not None else []
+        return tokens_between(doc, max(0, start - offset), max(0, end - offset))
 
     # ------------------------------------------------------------------ lookups
 

@@ -77,6 +77,7 @@ from claimcheck.models import (
     Severity,
     Span,
 )
+from claimcheck.nlp import sentence_of
 from claimcheck.quantities import parse_quantities, quantity_in_words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -394,7 +395,7 @@ def _is_dateline(tokens: Sequence[Token]) -> bool:
     doc = first.doc
     if last.i + 1 >= len(doc) or doc[last.i + 1].text not in _DATELINE_MARKS:
         return False
-    return all(t.pos_ in ("PROPN", "PUNCT", "SPACE") or t.is_upper for t in doc[first.sent.start : first.i])
+    return all(t.pos_ in ("PROPN", "PUNCT", "SPACE") or t.is_upper for t in doc[sentence_of(first).start : first.i])
 
 
 # --------------------------------------------------------------------------- what a date dates
