@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from claimcheck.align import group_claims
 from claimcheck.claims import extract_claims
 from claimcheck.config import Config
-from claimcheck.detect import StoryContext, find_discrepancies
+from claimcheck.detect import StoryContext, find_discrepancies, texts_to_embed
 from claimcheck.embed import Embedder
 from claimcheck.figures import Figure, read_figures
 from claimcheck.entities import (
@@ -191,19 +191,33 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
     with timers[0].stage("parse"):  # fills the cache each story's _extract reads from
         parse_articles([a.text[a.body_start :] for articles in stories for a in articles], config)
     extracted = _extract_all(stories, timers, config)
-    # the claims, and the figures' clauses the numeric detector compares: one call, sorted
-    # by length inside, so each story's encode is then a lookup
-    texts = [t for e in extracted if isinstance(e, _Extracted)
-             for t in (*(c.text for c in e.claims), *(f.context for f in e.figures))]
-    if texts:
-        with timers[0].stage("embed"):  # one call; each story's encode is then a lookup
-            get_embedder(config).encode(texts)
+    # the claims, and every text the detectors will embed (figures' clauses, dates'
+    # and outcomes' clauses, quotes): one call for the chunk, sorted by length inside, so
+    # each story's own encodes are then lookups
+    contexts: list[StoryContext | Exception] = []
+    texts: list[str] = []
     for e, timer in zip(extracted, timers, strict=True):
         if isinstance(e, Exception):
-            yield e
+            contexts.append(e)
             continue
         try:
-            report = _finish(e, config, timer)
+            with timer.stage("detect"):
+                ctx = _context(e, config)
+                texts += [c.text for c in e.claims]
+                texts += texts_to_embed(ctx)
+        except Exception as exc:  # noqa: BLE001
+            contexts.append(exc)
+            continue
+        contexts.append(ctx)
+    if texts:
+        with timers[0].stage("embed"):
+            get_embedder(config).encode(texts)
+    for e, ctx, timer in zip(extracted, contexts, timers, strict=True):
+        if isinstance(e, Exception) or isinstance(ctx, Exception):
+            yield e if isinstance(e, Exception) else ctx
+            continue
+        try:
+            report = _finish(e, config, timer, ctx=ctx)
         except Exception as exc:  # noqa: BLE001
             yield exc
             continue
@@ -367,34 +381,46 @@ def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Ext
                           figures=figures, problems=tuple(problems))
 
 
+def _context(extracted: _Extracted, config: Config, trace: DetectionTrace | None = None) -> StoryContext:
+    """A story's context for detection, before its claims are grouped."""
+    articles = extracted.articles
+    docs = parse_articles([a.text[a.body_start :] for a in articles], config)  # cached parses
+    return StoryContext(
+        articles={a.id: a for a in articles},
+        claims=extracted.claims,
+        entities=extracted.entities,
+        mentions=extracted.mentions,
+        figures=extracted.figures,
+        docs={a.id: d for a, d in zip(articles, docs, strict=True)},
+        embed=get_embedder(config).encode,
+        config=config,
+        trace=trace,
+    )
+
+
 def _finish(
-    extracted: _Extracted, config: Config, timer: _Timer, trace: DetectionTrace | None = None
+    extracted: _Extracted, config: Config, timer: _Timer, trace: DetectionTrace | None = None,
+    ctx: StoryContext | None = None,
 ) -> Report:
-    """Embed the claims, group them across sources, find the discrepancies."""
+    """Embed the claims, group them across sources, find the discrepancies.  ``ctx``, when
+    given, is the story's context built ahead (its detectors' texts already embedded)."""
     articles, claims, entities = extracted.articles, extracted.claims, extracted.entities
+    if ctx is None:
+        with timer.stage("detect"):
+            ctx = _context(extracted, config, trace)
     with timer.stage("embed"):
         embedder = get_embedder(config)
         vectors = embedder.encode([c.text for c in claims]) if claims else None
-        if extracted.figures:  # the same batch for the figures' clauses
-            embedder.encode([f.context for f in extracted.figures])
+        ahead = texts_to_embed(ctx)
+        if ahead:  # the same batch for the texts the detectors will embed
+            embedder.encode(ahead)
 
     with timer.stage("align"):
         groups = group_claims(claims, vectors, config) if claims else []
 
     with timer.stage("detect"):
-        docs = parse_articles([a.text[a.body_start :] for a in articles], config)  # cached parses
-        ctx = StoryContext(
-            articles={a.id: a for a in articles},
-            claims=claims,
-            entities=entities,
-            mentions=extracted.mentions,
-            groups=groups,
-            figures=extracted.figures,
-            docs={a.id: d for a, d in zip(articles, docs, strict=True)},
-            embed=embedder.encode,
-            config=config,
-            trace=trace,
-        )
+        ctx.groups = groups
+        ctx.__dict__.pop("group_of", None)  # a cached lookup made before the groups were known
         discrepancies = _with_groups(find_discrepancies(ctx), groups)
 
     return Report(

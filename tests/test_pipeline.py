@@ -108,6 +108,36 @@ def test_analyse_many_gives_each_story_the_report_analyse_gives(fixtures_dir):
     assert [_ids(r) for r in together] == [_ids(analyse(s, config)) for s in stories]
 
 
+def test_a_chunk_embeds_its_claims_and_every_detectors_texts_in_one_call(monkeypatch):
+    import uuid
+
+    from claimcheck.embed import Embedder
+    from claimcheck.pipeline import analyse_many
+
+    tag = uuid.uuid4().hex[:6]  # texts no earlier test embedded
+    stories = [
+        [claimcheck.Article(id=f"{n}.txt", text=f"Shares of Norvik{tag} Energy {verb} sharply on Monday after "
+                            f"the merger news. Nine workers died in the fire at the Brennan{tag} plant, officials said.")
+         for n, verb in (("a", "rose"), ("b", "fell"))],
+        [claimcheck.Article(id=f"{n}.txt", text=f"The Harwick{tag} council {verb} the road budget on Tuesday.")
+         for n, verb in (("c", "approved"), ("d", "rejected"))],
+    ]
+    calls: list[int] = []
+    encode = Embedder.encode
+
+    def counting(self, texts):
+        before = self.encoded
+        out = encode(self, texts)
+        calls.append(self.encoded - before)
+        return out
+
+    monkeypatch.setattr(Embedder, "encode", counting)
+    reports = list(analyse_many(stories, claimcheck.Config(use_cache=False)))
+    assert all(not isinstance(r, Exception) for r in reports)
+    assert {d.kind for r in reports for d in r.discrepancies} >= {DiscrepancyKind.OTHER}
+    assert calls[0] > 0 and not any(calls[1:])  # every later encode is a lookup
+
+
 def test_analyse_many_hands_back_a_failing_story_and_goes_on(monkeypatch):
     from claimcheck import pipeline
 

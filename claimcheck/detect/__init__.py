@@ -46,7 +46,18 @@ __all__ = [
     "registered",
     "reported_kinds",
     "stable_id",
+    "texts_to_embed",
 ]
+
+
+def texts_to_embed(ctx: StoryContext) -> list[str]:
+    """The texts the configured detectors will embed for this story (their readings are
+    kept on the context, so detection does not read them again)."""
+    out: list[str] = []
+    for detector in get_detectors(ctx.config.detectors):
+        if detector.texts is not None:
+            out.extend(detector.texts(ctx))
+    return out
 
 
 def find_discrepancies(ctx: StoryContext) -> list[Discrepancy]:

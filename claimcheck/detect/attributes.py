@@ -327,19 +327,35 @@ def _where(*attributes: Attribute) -> list[tuple[str, int, int]]:
     return [(a.article_id, a.clause.start, a.clause.end) for a in attributes]
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who or what")
+def _candidates(ctx: StoryContext) -> tuple[list[Attribute], list[tuple[Attribute, Attribute]]]:
+    """The story's attributes and the pairs of them that may be of one thing (read once)."""
+
+    def read() -> tuple[list[Attribute], list[tuple[Attribute, Attribute]]]:
+        attributes = read_attributes(ctx)
+        names = ctx.config.name_token_similarity
+        pairs = [
+            (a, b) for a, b in itertools.combinations(attributes, 2)
+            if a.article_id != b.article_id and a.set.name == b.set.name and _same_thing(a, b, names)
+        ]
+        return attributes, pairs
+
+    return ctx.once(NAME, read)
+
+
+def _texts(ctx: StoryContext) -> list[str]:
+    _, pairs = _candidates(ctx)
+    return [a.context for pair in pairs for a in pair]
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who or what", texts=_texts)
 def detect_attribute_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """One thing given two values of an exclusive set by two sources."""
     cfg = ctx.config
     names = cfg.name_token_similarity
-    attributes = read_attributes(ctx)
+    attributes, pairs = _candidates(ctx)
     by_article: dict[str, list[Attribute]] = defaultdict(list)
     for a in attributes:
         by_article[a.article_id].append(a)
-    pairs = [
-        (a, b) for a, b in itertools.combinations(attributes, 2)
-        if a.article_id != b.article_id and a.set.name == b.set.name and _same_thing(a, b, names)
-    ]
     if not pairs:
         return []
     sims = ctx.similarity([a.context for a, _ in pairs], [b.context for _, b in pairs])

@@ -7,7 +7,7 @@ no one), and the two names must not be one name written two ways.
 
 from __future__ import annotations
 
-from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.context import StoryContext, figure_contexts, stable_id
 from claimcheck.detect.numeric import (
     _candidate_pairs,
     _named_source,
@@ -25,7 +25,7 @@ NAME = "attribution"
 
 
 @register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who gives a figure",
-                   gates=("wording",))
+                   gates=("wording",), texts=figure_contexts)
 def detect_attribution_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """The same figure of one slot, credited to two different named sources."""
     figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _named_source(f.speaker)]

@@ -46,6 +46,12 @@ Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
 
+def figure_contexts(ctx: StoryContext) -> list[str]:
+    """The figures' clauses, figure masked: what the figure detectors embed (a
+    ``texts`` function for their registrations)."""
+    return [f.context for f in ctx.figures]
+
+
 def embedding_similarity(embed: Encoder) -> Similarity:
     """Build a ``Similarity`` from an encoder returning unit vectors (``Embedder.encode``)."""
 
@@ -79,6 +85,15 @@ class StoryContext:
     config: Config = field(default_factory=Config)
     trace: DetectionTrace | None = None
     comparisons: list[Comparison] = field(default_factory=list)
+    # what detectors read from the parse, kept for the story (see ``once``)
+    readings: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def once(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()`` the first time ``key`` is asked for, then the same value: a detector's
+        readings, named ahead for embedding (``texts_to_embed``) and used again to detect."""
+        if key not in self.readings:
+            self.readings[key] = read()
+        return self.readings[key]
 
     # ------------------------------------------------------------------ text and parse
 

@@ -804,10 +804,22 @@ class _Pair:
         return _RULE_STRENGTH[self.why], self.similarity
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.DATE], label="Dates")
+def _mentions(ctx: StoryContext) -> list[DateMention]:
+    """Every date of the story's articles (read once)."""
+    return ctx.once(NAME, lambda: [m for aid in ctx.articles for m in read_date_mentions(ctx, aid)])
+
+
+def _texts(ctx: StoryContext) -> list[str]:
+    """The clauses of the story's dates: which of them a rule joins depends on the claim
+    groups, not known yet when texts are named, so all of them."""
+    mentions = _mentions(ctx)
+    return [m.context for m in mentions] if len({m.article_id for m in mentions}) > 1 else []
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.DATE], label="Dates", texts=_texts)
 def detect_date_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """Two sources date one event on days that cannot be the same."""
-    mentions = [m for aid in ctx.articles for m in read_date_mentions(ctx, aid)]
+    mentions = _mentions(ctx)
     if len({m.article_id for m in mentions}) < 2:
         return []
     by_article: dict[str, list[DateMention]] = defaultdict(list)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from claimcheck.data import load_data
-from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.context import StoryContext, figure_contexts, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
@@ -331,6 +331,7 @@ def _spans(*figures: Figure, ctx: StoryContext) -> list[tuple[str, int, int]]:
 @register_detector(
     NAME, kinds=[DiscrepancyKind.NUMERIC], label="Figures",
     gates=("kind", "modality", "measure", "change", "holder", "time", "part", "scope", "period", "wording", "echo"),
+    texts=figure_contexts,
 )
 def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """Two sources give one slot figures whose intervals do not overlap."""

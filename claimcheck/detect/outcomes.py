@@ -344,19 +344,34 @@ def _where(*outcomes: Outcome) -> list[tuple[str, int, int]]:
     return [(o.article_id, o.clause.start, o.clause.end) for o in outcomes]
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.OTHER], label="Outcomes")
+def _candidates(ctx: StoryContext) -> tuple[list[Outcome], list[tuple[Outcome, Outcome]]]:
+    """The story's outcomes and the pairs of them that may tell one event (read once)."""
+
+    def read() -> tuple[list[Outcome], list[tuple[Outcome, Outcome]]]:
+        outcomes = read_outcomes(ctx)
+        pairs = [
+            (a, b) for a, b in itertools.combinations(outcomes, 2)
+            if a.article_id != b.article_id and a.set == b.set and _shares(a, b)
+        ]
+        return outcomes, pairs
+
+    return ctx.once(NAME, read)
+
+
+def _texts(ctx: StoryContext) -> list[str]:
+    _, pairs = _candidates(ctx)
+    return [o.context for pair in pairs for o in pair]
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.OTHER], label="Outcomes", texts=_texts)
 def detect_outcome_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """One event told with opposite outcomes by two sources."""
-    outcomes = read_outcomes(ctx)
+    outcomes, pairs = _candidates(ctx)
     by_article: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         by_article[o.article_id].append(o)
     group_of = ctx.group_of
     split = _split(by_article)
-    pairs = [
-        (a, b) for a, b in itertools.combinations(outcomes, 2)
-        if a.article_id != b.article_id and a.set == b.set and _shares(a, b)
-    ]
     if not pairs:
         return []
     sims = ctx.similarity([a.context for a, _ in pairs], [b.context for _, b in pairs])

@@ -85,12 +85,26 @@ def _content(words: str) -> int:
     return sum(1 for w in words.split() if w not in _FUNCTION_WORDS)
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.OTHER], label="Quotes", gates=("speaker", "wording", "same words"))
+def _candidates(ctx: StoryContext) -> list:
+    """Pairs of quotes from two articles (read once)."""
+
+    def read() -> list:
+        quotes = _quotes(ctx)
+        return [(a, b) for i, a in enumerate(quotes) for b in quotes[i + 1 :]
+                if a.claim.article_id != b.claim.article_id]
+
+    return ctx.once(NAME, read)
+
+
+def _texts(ctx: StoryContext) -> list[str]:
+    return [q.text for pair in _candidates(ctx) for q in pair]
+
+
+@register_detector(NAME, kinds=[DiscrepancyKind.OTHER], label="Quotes", gates=("speaker", "wording", "same words"),
+                   texts=_texts)
 def detect_reworded_quotes(ctx: StoryContext) -> list[Discrepancy]:
     """One speaker's statement quoted in different words by two sources."""
-    quotes = _quotes(ctx)
-    pairs = [(a, b) for i, a in enumerate(quotes) for b in quotes[i + 1 :]
-             if a.claim.article_id != b.claim.article_id]
+    pairs = _candidates(ctx)
     if not pairs:
         return []
     sims = ctx.similarity([a.text for a, _ in pairs], [b.text for _, b in pairs])

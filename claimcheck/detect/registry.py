@@ -10,6 +10,11 @@ returns discrepancies, registered with the kinds of disagreement it reports:
 ``Config.detectors`` lists the names that run; the report's kind labels and the JSON
 schema's list of kinds are read from here, so a new kind of disagreement is one module
 and one registration.
+
+A detector that embeds texts of its own (the clauses of its readings) may register a
+``texts`` function too: ``texts(ctx)`` names them before detection, so the pipeline embeds
+every story's texts of a batch in one call with the claims, and the detector's own calls
+are then lookups.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ class DetectFunction(Protocol):
     def __call__(self, ctx: StoryContext) -> Iterable[Discrepancy]: ...
 
 
+class TextsFunction(Protocol):
+    def __call__(self, ctx: StoryContext) -> Iterable[str]: ...
+
+
 @dataclass(frozen=True)
 class Detector:
     """A registered detector: its name, the kinds it reports, and the function."""
@@ -41,6 +50,8 @@ class Detector:
     # the gates a candidate meets, in order (what ``StoryContext.refuse`` names): a pair
     # refused at a later gate got further, which ``claimcheck eval --explain`` reads
     gates: tuple[str, ...] = ()
+    # the texts it will embed, named ahead so a batch embeds them in one call
+    texts: TextsFunction | None = None
 
     def __call__(self, ctx: StoryContext) -> list[Discrepancy]:
         found = list(self.detect(ctx))
@@ -66,9 +77,11 @@ KIND_LABELS: dict[DiscrepancyKind, str] = {
 
 
 def register_detector(
-    name: str, *, kinds: Sequence[DiscrepancyKind], label: str | None = None, gates: Sequence[str] = ()
+    name: str, *, kinds: Sequence[DiscrepancyKind], label: str | None = None, gates: Sequence[str] = (),
+    texts: TextsFunction | None = None,
 ) -> Callable[[DetectFunction], DetectFunction]:
-    """Register ``detect(ctx) -> discrepancies`` under ``name`` (a decorator)."""
+    """Register ``detect(ctx) -> discrepancies`` under ``name`` (a decorator); ``texts(ctx)``,
+    when given, names the texts it will embed (see the module docstring)."""
 
     def wrap(func: DetectFunction) -> DetectFunction:
         if name in _REGISTRY and _REGISTRY[name].detect is not func:
@@ -81,6 +94,7 @@ def register_detector(
             description=doc[0] if doc else "",
             detect=func,
             gates=tuple(gates),
+            texts=texts,
         )
         return func
 

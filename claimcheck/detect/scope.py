@@ -9,7 +9,7 @@ not taken to claim any.
 
 from __future__ import annotations
 
-from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.context import StoryContext, figure_contexts, stable_id
 from claimcheck.detect.numeric import _candidate_pairs, _story_slots, _threshold, intervals_overlap, slot_gate
 from claimcheck.detect.registry import register_detector
 from claimcheck.figures import Figure
@@ -23,7 +23,8 @@ def _reach(f: Figure) -> set[str]:
     return {s for s in f.scope if s.startswith("area:")}
 
 
-@register_detector(NAME, kinds=[DiscrepancyKind.SCOPE], label="Scope", gates=("reach", "wording"))
+@register_detector(NAME, kinds=[DiscrepancyKind.SCOPE], label="Scope", gates=("reach", "wording"),
+                   texts=figure_contexts)
 def detect_scope_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """The same figure of one slot given two different reaches by two sources."""
     figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _reach(f)]
