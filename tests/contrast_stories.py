@@ -4,11 +4,12 @@ matters, the real embedding model."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import claimcheck
 from claimcheck.detect.context import StoryContext
 from claimcheck.models import Article
-from claimcheck.nlp import parse_articles
-from claimcheck.pipeline import _extract, _Timer
+from claimcheck.pipeline import _context, _extract, _Timer
 
 
 def articles(*texts: str) -> list[Article]:
@@ -24,15 +25,4 @@ def found(detector: str, *texts: str):
 def context(*texts: str) -> StoryContext:
     """A story's context from the parse alone: no embedding (every two clauses alike)."""
     config = claimcheck.Config()
-    arts = articles(*texts)
-    extracted = _extract(arts, config, _Timer())
-    docs = parse_articles([a.text[a.body_start :] for a in arts], config)
-    return StoryContext(
-        articles={a.id: a for a in arts},
-        claims=extracted.claims,
-        entities=extracted.entities,
-        mentions=extracted.mentions,
-        figures=extracted.figures,
-        docs={a.id: d for a, d in zip(arts, docs, strict=True)},
-        config=config,
-    )
+    return dataclasses.replace(_context(_extract(articles(*texts), config, _Timer()), config), embed=None)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.context import StoryContext, paired_contexts, paired_readings, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import ExclusiveSet, match_exclusive
 from claimcheck.entities import fold_name
@@ -327,24 +327,15 @@ def _where(*attributes: Attribute) -> list[tuple[str, int, int]]:
     return [(a.article_id, a.clause.start, a.clause.end) for a in attributes]
 
 
-def _candidates(ctx: StoryContext) -> tuple[list[Attribute], list[tuple[Attribute, Attribute]]]:
+def _candidates(ctx: StoryContext) -> tuple[Sequence[Attribute], list[tuple[Attribute, Attribute]]]:
     """The story's attributes and the pairs of them that may be of one thing (read once)."""
-
-    def read() -> tuple[list[Attribute], list[tuple[Attribute, Attribute]]]:
-        attributes = read_attributes(ctx)
-        names = ctx.config.name_token_similarity
-        pairs = [
-            (a, b) for a, b in itertools.combinations(attributes, 2)
-            if a.article_id != b.article_id and a.set.name == b.set.name and _same_thing(a, b, names)
-        ]
-        return attributes, pairs
-
-    return ctx.once(NAME, read)
+    names = ctx.config.name_token_similarity
+    return paired_readings(ctx, NAME, read_attributes,
+                           lambda a, b: a.set.name == b.set.name and _same_thing(a, b, names))
 
 
 def _texts(ctx: StoryContext) -> list[str]:
-    _, pairs = _candidates(ctx)
-    return [a.context for pair in pairs for a in pair]
+    return paired_contexts(_candidates(ctx)[1])
 
 
 @register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who or what", texts=_texts)

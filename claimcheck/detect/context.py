@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,6 +45,26 @@ if TYPE_CHECKING:  # pragma: no cover
 Similarity = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 #: texts -> unit vectors, one row per text
 Encoder = Callable[[Sequence[str]], np.ndarray]
+
+
+def paired_readings(
+    ctx: StoryContext, key: str, read: Callable[[StoryContext], Sequence[Any]], may_meet: Callable[[Any, Any], bool]
+) -> tuple[Sequence[Any], list[tuple[Any, Any]]]:
+    """A detector's readings of the story (``read(ctx)``, each with an ``article_id``),
+    and the pairs of them from two articles that ``may_meet``: read once per story."""
+
+    def both() -> tuple[Sequence[Any], list[tuple[Any, Any]]]:
+        items = read(ctx)
+        pairs = [(a, b) for a, b in itertools.combinations(items, 2)
+                 if a.article_id != b.article_id and may_meet(a, b)]
+        return items, pairs
+
+    return ctx.once(key, both)
+
+
+def paired_contexts(pairs: Sequence[tuple[Any, Any]]) -> list[str]:
+    """The clauses of paired readings (their ``context``), for a ``texts`` function."""
+    return [x.context for pair in pairs for x in pair]
 
 
 def figure_contexts(ctx: StoryContext) -> list[str]:

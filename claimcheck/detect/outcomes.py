@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claimcheck.data import load_data
-from claimcheck.detect.context import StoryContext, stable_id
+from claimcheck.detect.context import StoryContext, paired_contexts, paired_readings, stable_id
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import fold_name
 from claimcheck.figures import WEEKDAYS, weekday_day
@@ -344,23 +344,13 @@ def _where(*outcomes: Outcome) -> list[tuple[str, int, int]]:
     return [(o.article_id, o.clause.start, o.clause.end) for o in outcomes]
 
 
-def _candidates(ctx: StoryContext) -> tuple[list[Outcome], list[tuple[Outcome, Outcome]]]:
+def _candidates(ctx: StoryContext) -> tuple[Sequence[Outcome], list[tuple[Outcome, Outcome]]]:
     """The story's outcomes and the pairs of them that may tell one event (read once)."""
-
-    def read() -> tuple[list[Outcome], list[tuple[Outcome, Outcome]]]:
-        outcomes = read_outcomes(ctx)
-        pairs = [
-            (a, b) for a, b in itertools.combinations(outcomes, 2)
-            if a.article_id != b.article_id and a.set == b.set and _shares(a, b)
-        ]
-        return outcomes, pairs
-
-    return ctx.once(NAME, read)
+    return paired_readings(ctx, NAME, read_outcomes, lambda a, b: a.set == b.set and _shares(a, b))
 
 
 def _texts(ctx: StoryContext) -> list[str]:
-    _, pairs = _candidates(ctx)
-    return [o.context for pair in pairs for o in pair]
+    return paired_contexts(_candidates(ctx)[1])
 
 
 @register_detector(NAME, kinds=[DiscrepancyKind.OTHER], label="Outcomes", texts=_texts)
