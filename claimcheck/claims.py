@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from claimcheck.config import Config
 from claimcheck.data import load_data
+from claimcheck.nlp import text_of
 from claimcheck.models import (
     Article,
     Claim,
@@ -266,9 +267,11 @@ class _Context:
     _persons: list[tuple[int, int, str]] = field(default_factory=list)  # doc offsets
     _person_words: set[str] = field(default_factory=set)
     _other_words: set[str] = field(default_factory=set)
+    _heads: list[int] = field(default_factory=list)  # each token's parser head, read once
 
     def __post_init__(self) -> None:
-        text = self.doc.text
+        text = text_of(self.doc)
+        self._heads = [t.head.i for t in self.doc]
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._index_names()
         self.posts, self.masked = _find_posts(text, self.line_starts)
@@ -284,7 +287,7 @@ class _Context:
         return found
 
     def head(self, i: int) -> int:
-        return self.virtual_head.get(i, self.doc[i].head.i)
+        return self.virtual_head.get(i, self._heads[i])
 
     def line_of(self, char: int) -> int:
         return bisect_right(self.line_starts, char) - 1
@@ -422,7 +425,7 @@ class _Context:
     # ---------------------------------------------------------------- quotes
     def _attribute_colon_quotes(self) -> None:
         """``Name, role, reporting from X: "…"`` — the quote belongs to the name."""
-        text = self.doc.text
+        text = text_of(self.doc)
         for quote in self.quotes:
             before = text[: quote.start - 1].rstrip()
             if not before.endswith(":"):
@@ -529,7 +532,7 @@ def _is_headline(line: str, tokens: Sequence) -> bool:
 def _segments(ctx: _Context) -> Iterable[_Segment]:
     """Parser sentences cut at line breaks, minus headlines and masked text."""
     doc = ctx.doc
-    text = doc.text
+    text = text_of(doc)
     by_line: dict[int, list] = {}
     for tok in doc:
         if not tok.is_space:

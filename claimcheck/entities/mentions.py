@@ -32,6 +32,7 @@ from claimcheck.entities.titles import (
     words_of,
 )
 from claimcheck.models import EntityMention, Title
+from claimcheck.nlp import text_of
 
 #: Words that cannot open a name after an office word: the office's own words ("Secretary
 #: General"), roles ("Deputy Leader") and title words.
@@ -443,7 +444,7 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
 
 def _extract_mentions(doc, offset: int) -> list[EntityMention]:
     words, token_word = words_of(doc)
-    doc_text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    doc_text = text_of(doc)  # spaCy rebuilds doc.text on every access
     headings = _heading_ranges(doc_text)
 
     cands = _spacy_candidates(doc, headings)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from claimcheck.entities.names import fold_name
 from claimcheck.entities.offices import OF_OFFICES, OFFICES, PORTFOLIO_HEADS
 from claimcheck.models import TitleTense
+from claimcheck.nlp import text_of
 
 #: Roles and labels that are not offices ("lawyer", "candidate", "far-right"): accepted as
 #: titles after a name even when they do not look like a role noun by their ending.
@@ -106,7 +107,7 @@ def words_of(doc) -> tuple[list[Word], list[int]]:
         else:
             groups.append([tok])
     words, token_word = [], [0] * len(doc)
-    doc_text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    doc_text = text_of(doc)  # spaCy rebuilds doc.text on every access
     for gi, toks in enumerate(groups):
         for t in toks:
             token_word[t.i] = gi
