@@ -1,24 +1,41 @@
-"""The persistent store behind nightly batch runs: articles, stories, discrepancies and
-fact-checkers' review decisions.
+"""The persistent store behind nightly batch runs: articles, stories, claims,
+discrepancies and fact-checkers' review decisions.
 
-One class, ``Store``, owns the database; nothing else in claimcheck issues SQL, so a
-server database can take SQLite's place behind the same methods later.
+One class, ``Store``, is the interface; nothing else in claimcheck issues SQL.  It
+keeps its data in SQLite (a path: the default) or PostgreSQL (a ``postgresql://`` URL,
+through psycopg 3 from the ``scale`` extra); ``claimcheck.store.backends`` holds what
+differs between the two, and every method below is the same SQL on both.
 
-    >>> with Store("claimcheck.db") as store:
+    >>> with Store("claimcheck.db") as store:        # or Store("postgresql://cc@db-host/claimcheck")
     ...     for d in store.find_discrepancies(status="open"):
     ...         print(d.story_slug, d.id, d.explanation)
 
 Decisions worth knowing:
 
-* **Migrations.** ``MIGRATIONS`` is a list of SQL scripts; script *n* takes the schema
-  from version *n-1* to *n*.  Each runs in its own transaction together with its row in
-  ``schema_migrations``, so a database is always at exactly one version.  Add a script
-  at the end; never edit one that has shipped.
+* **Migrations.** ``MIGRATIONS`` (``claimcheck.store.schema``) is one list for both
+  back-ends; migration *n* takes the schema from version *n-1* to *n*, each in its own
+  transaction together with its row in ``schema_migrations``, so a database is always
+  at exactly one version.  Where the dialects differ a migration says ``{term}`` and
+  ``schema.TERMS`` gives each dialect's words.
+* **Its own records.** Claims and discrepancies' sides are rows of their own
+  (``claims``, ``claim_spans``, ``claim_figures``, ``claim_names``,
+  ``discrepancy_sides``...), read back as the pipeline's typed records (``Claim``,
+  ``Evidence``), not JSON in the report's format: the report can change its layout
+  without changing the store.
 * **Transactions.** The connection is in autocommit mode; ``Store.transaction()``
-  opens ``BEGIN IMMEDIATE`` (taking SQLite's write lock up front, so two writers queue
-  on ``busy_timeout`` instead of failing half-way) and commits or rolls back as a
-  whole.  A process killed inside one leaves the database as before it began.
-* **WAL** journal, foreign keys on, a busy timeout from the config.
+  opens one (SQLite: ``BEGIN IMMEDIATE``, taking the write lock up front, so two
+  writers queue on the busy timeout instead of failing half-way) and commits or rolls
+  back as a whole.  A process killed inside one leaves the database as before it began.
+* **Several runs at once (PostgreSQL).** Writers do not queue on one lock there, so the
+  store takes locks where two writers could meet: a run holds an advisory lock for its
+  life (a run without ``finished_at`` whose lock is free was killed, and the next run
+  resumes it); filing articles under stories holds the ``assignment`` lock; a story is
+  analysed, saved and reported under its own lock; a story's discrepancies are read
+  ``FOR UPDATE`` before the batch rewrites them, so a reviewer's decision made
+  meanwhile waits for the batch and is never overwritten.  On SQLite these locks are
+  no-ops: one batch runs at a time (``claimcheck.batch.BatchLock``).
+* **SQLite**: WAL journal, foreign keys on, a busy timeout from the config.
+  **PostgreSQL**: the same timeout is the ``lock_timeout`` for rows.
 * **Discrepancy keys** are ``(story, id)``: ``Discrepancy.id`` is derived from what the
   disagreement is about, so two stories may raise the same one.  Commands that take an
   id accept a unique prefix and ask for the story when an id is in several.
@@ -33,12 +50,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
-import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,12 +63,23 @@ import numpy as np
 from claimcheck.errors import StoreError
 from claimcheck.models import (
     Article,
+    Claim,
     Discrepancy,
     DiscrepancyKind,
+    EntityMention,
     Evidence,
+    Modality,
+    Quantity,
+    QuantityKind,
     Severity,
     Span,
+    Speaker,
+    SpeakerKind,
+    Title,
+    TitleTense,
 )
+from claimcheck.store.backends import Backend, is_server_url, open_backend
+from claimcheck.store.schema import MIGRATIONS, render, steps
 
 __all__ = [
     "MIGRATIONS",
@@ -64,122 +92,10 @@ __all__ = [
     "StoredStory",
     "FileFailure",
     "evidence_signature",
+    "is_server_url",
 ]
 
 REVIEW_STATUSES = ("open", "confirmed", "dismissed")
-
-# --------------------------------------------------------------------------- schema
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the nightly batch store
-    """
-    CREATE TABLE runs (
-        id          INTEGER PRIMARY KEY,
-        run_date    TEXT NOT NULL,              -- the date reports are filed under
-        inbox       TEXT NOT NULL,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,                       -- NULL: killed before it finished
-        summary     TEXT                        -- JSON, once finished
-    );
-    CREATE TABLE stories (
-        id             INTEGER PRIMARY KEY,
-        slug           TEXT UNIQUE,             -- NULL until first analysed
-        title          TEXT NOT NULL DEFAULT '',
-        created        TEXT NOT NULL,           -- run date
-        updated        TEXT NOT NULL,           -- run date an article last joined
-        created_run    INTEGER NOT NULL REFERENCES runs(id),
-        centroid       BLOB NOT NULL,           -- float32 sum of member lead vectors
-        n_articles     INTEGER NOT NULL DEFAULT 0,
-        entities       TEXT NOT NULL DEFAULT '{}',  -- JSON {folded name: mentions}
-        needs_analysis INTEGER NOT NULL DEFAULT 1,
-        needs_report   INTEGER NOT NULL DEFAULT 0,
-        report_date    TEXT                     -- folder of its latest report
-    );
-    CREATE INDEX stories_updated ON stories(updated);
-    CREATE TABLE articles (
-        id           TEXT PRIMARY KEY,          -- Article.id; made unique on clash
-        content_hash TEXT NOT NULL UNIQUE,      -- claimcheck.ingest.content_hash of the body
-        source       TEXT,
-        date         TEXT,
-        title        TEXT,
-        path         TEXT,
-        url          TEXT,
-        body_start   INTEGER NOT NULL DEFAULT 0,
-        notes        TEXT NOT NULL DEFAULT '[]',
-        text         TEXT NOT NULL,
-        run_id       INTEGER NOT NULL REFERENCES runs(id),
-        ingested_at  TEXT NOT NULL
-    );
-    CREATE INDEX articles_run ON articles(run_id);
-    CREATE TABLE story_articles (
-        story_id        INTEGER NOT NULL REFERENCES stories(id),
-        article_id      TEXT NOT NULL UNIQUE REFERENCES articles(id),
-        similarity      REAL,                   -- why it joined: cosine with the centroid
-        shared_entities INTEGER,                --   and names shared with the story
-        PRIMARY KEY (story_id, article_id)
-    );
-    CREATE TABLE claims (
-        article_id TEXT NOT NULL REFERENCES articles(id),
-        claim_id   TEXT NOT NULL,
-        record     TEXT NOT NULL,               -- JSON, as in report.json
-        PRIMARY KEY (article_id, claim_id)
-    );
-    CREATE TABLE discrepancies (
-        story_id           INTEGER NOT NULL REFERENCES stories(id),
-        id                 TEXT NOT NULL,       -- Discrepancy.id (stable across runs)
-        kind               TEXT NOT NULL,
-        severity           TEXT NOT NULL,
-        score              REAL NOT NULL,
-        subject            TEXT NOT NULL DEFAULT '',
-        explanation        TEXT NOT NULL,
-        evidence           TEXT NOT NULL,       -- JSON list, as in report.json
-        evidence_signature TEXT NOT NULL,
-        first_seen         TEXT NOT NULL,       -- run dates
-        last_seen          TEXT NOT NULL,
-        first_run          INTEGER NOT NULL REFERENCES runs(id),
-        last_run           INTEGER NOT NULL REFERENCES runs(id),
-        active             INTEGER NOT NULL DEFAULT 1,  -- found by the story's latest analysis
-        status             TEXT NOT NULL DEFAULT 'open'
-                           CHECK (status IN ('open', 'confirmed', 'dismissed')),
-        PRIMARY KEY (story_id, id)
-    );
-    CREATE INDEX discrepancies_id ON discrepancies(id);
-    CREATE TABLE review_events (
-        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-        story_id       INTEGER NOT NULL,
-        discrepancy_id TEXT NOT NULL,
-        status         TEXT NOT NULL CHECK (status IN ('open', 'confirmed', 'dismissed')),
-        note           TEXT NOT NULL DEFAULT '',
-        by             TEXT NOT NULL,
-        at             TEXT NOT NULL,
-        FOREIGN KEY (story_id, discrepancy_id) REFERENCES discrepancies(story_id, id)
-    );
-    CREATE INDEX review_events_discrepancy ON review_events(story_id, discrepancy_id);
-    CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events
-    BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
-    CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
-    BEGIN SELECT RAISE(ABORT, 'review history is append-only'); END;
-    """,
-    # 2: what an article's offsets refer to (the decoding used) and its JSONL record id
-    """
-    ALTER TABLE articles ADD COLUMN encoding TEXT;
-    ALTER TABLE articles ADD COLUMN record TEXT;
-    """,
-    # 3: attempts that failed, so a file or a story that breaks is not tried every night
-    # for ever.  An attempt is counted when it begins (a run killed by the file counts).
-    """
-    CREATE TABLE file_failures (
-        content_hash  TEXT PRIMARY KEY,         -- claimcheck.batch.file_digest: sha256 of the bytes
-        path          TEXT NOT NULL,            -- where it was last read
-        attempts      INTEGER NOT NULL,         -- runs that began reading it since it last succeeded
-        error         TEXT NOT NULL,
-        first_attempt TEXT NOT NULL,            -- timestamps (UTC)
-        last_attempt  TEXT NOT NULL
-    );
-    ALTER TABLE stories ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;  -- checks begun, not finished
-    ALTER TABLE stories ADD COLUMN last_error TEXT;
-    """,
-)
 
 #: the error an attempt carries until its outcome is known: what a killed run leaves
 STOPPED_READING = "the run stopped while reading it (killed, or out of memory?)"
@@ -224,6 +140,7 @@ class StoredStory:
     report_date: dt.date | None = None
     attempts: int = 0  # checks begun and not finished since the last one that was
     last_error: str | None = None
+    analysed_run: int | None = None  # the run whose analysis its report awaits
 
     @property
     def name(self) -> str:
@@ -261,12 +178,14 @@ class StoredDiscrepancy:
     last_run: int
     active: bool
     status: str
+    title: str = ""
+    group_id: str | None = None
 
     def to_discrepancy(self) -> Discrepancy:
         return Discrepancy(
             id=self.id, kind=self.kind, severity=self.severity, score=self.score,
             explanation=self.explanation, evidence=self.evidence, subject=self.subject,
-            status=self.status,
+            group_id=self.group_id, status=self.status, title=self.title,
         )
 
 
@@ -292,63 +211,65 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
-    from claimcheck.report.jsonfmt import evidence_to_dict as to_dict
-
-    return to_dict(ev)
-
-
-def evidence_from_dict(data: Mapping[str, Any]) -> Evidence:
-    return Evidence(
-        file=data["file"], start=int(data["start"]), end=int(data["end"]), text=data.get("text", ""),
-        speaker=data.get("speaker") or "", value=data.get("value"),
-        highlights=tuple(Span(int(a), int(b)) for a, b in data.get("highlights") or ()),
-        claim_id=data.get("claim_id"), detail=data.get("detail") or "",
-    )
-
-
 def evidence_signature(evidence: Iterable[Evidence]) -> str:
     """What the evidence is, independent of order: file, range and value of each side."""
     sides = sorted((e.file, e.start, e.end, e.value or "") for e in evidence)
     return hashlib.sha1(json.dumps(sides, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
+def _number_out(x: float) -> float | None:
+    """NaN is stored as NULL (SQLite turns it into NULL anyway)."""
+    return None if math.isnan(x) else float(x)
+
+
+def _number_in(x: float | None) -> float:
+    return math.nan if x is None else float(x)
+
+
 # --------------------------------------------------------------------------- the store
 
 
 class Store:
-    """The batch database (SQLite).  Open it, use it, close it (or use ``with``)."""
+    """The batch database.  Open it, use it, close it (or use ``with``).
 
-    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0):
-        self.path = Path(path)
-        try:
-            if self.path.parent and not self.path.parent.exists():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-        except (sqlite3.Error, OSError) as exc:
-            raise self._error("cannot be opened", exc) from exc
+    ``target`` is a path (SQLite, created if missing) or a ``postgresql://`` URL.
+    With ``create=False`` a database without claimcheck's tables is refused instead of
+    being given them (the review commands: a typo in --db is not a new database)."""
+
+    def __init__(self, target: str | os.PathLike[str], *, busy_timeout: float = 30.0, create: bool = True):
+        self._backend: Backend = open_backend(target if is_server_url(target) else os.fspath(target),
+                                              busy_timeout=busy_timeout)
+        self.path = self._backend.location  # where it is, for messages (a URL without its password)
         self._depth = 0
+        if not create and self.schema_version() == 0:
+            self.close()
+            raise StoreError("holds no claimcheck batch database", path=self.path,
+                             hint="pass the --db that `claimcheck batch` wrote")
         self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._backend.name
+
+    @property
+    def concurrent_runs(self) -> bool:
+        """Whether several batch runs may work on this database at once (PostgreSQL)."""
+        return self._backend.CONCURRENT_RUNS
 
     # ------------------------------------------------------------------ plumbing
 
     def _error(self, what: str, exc: BaseException) -> StoreError:
-        if isinstance(exc, sqlite3.IntegrityError):
+        if isinstance(exc, self._backend.integrity_errors):
             hint = "the store refused an inconsistent change; nothing of it was saved"
-        elif "locked" in str(exc) or "busy" in str(exc):
+        elif self._backend.busy(exc):
             hint = "another program holds the database; try again, or raise store_busy_timeout_seconds"
         else:
             hint = "check that it is a claimcheck database on a writable disk"
-        return StoreError(f"{what}: {exc}", path=str(self.path), hint=hint)
+        return StoreError(f"{what}: {exc}", path=self.path, hint=hint)
 
     def close(self) -> None:
-        self._conn.close()
+        self._backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -367,42 +288,77 @@ class Store:
                 self._depth -= 1
             return
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+            self._backend.begin()
+        except self._backend.errors as exc:
             raise self._error("cannot start a transaction", exc) from exc
         self._depth = 1
         try:
             yield
         except BaseException:
             self._depth = 0
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+            try:
+                self._backend.rollback()
+            except self._backend.errors:  # the connection is gone: the server rolled back
+                pass
             raise
         self._depth = 0
         try:
-            self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
+            self._backend.commit()
+        except self._backend.errors as exc:
+            self._backend.rollback()
             raise self._error("cannot commit", exc) from exc
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
-            return self._conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
+            return self._backend.execute(sql, params).fetchall()
+        except self._backend.errors as exc:
             raise self._error("query failed", exc) from exc
 
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
-            return self._conn.execute(sql, params)
-        except sqlite3.Error as exc:
+            return self._backend.execute(sql, params)
+        except self._backend.errors as exc:
+            raise self._error("write failed", exc) from exc
+
+    def _insert_id(self, sql: str, params: Sequence[Any], *, key: str = "id") -> int:
+        try:
+            return self._backend.insert_id(sql, params, key=key)
+        except self._backend.errors as exc:
             raise self._error("write failed", exc) from exc
 
     def _many(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
         try:
-            self._conn.executemany(sql, params)
-        except sqlite3.Error as exc:
+            self._backend.executemany(sql, params)
+        except self._backend.errors as exc:
             raise self._error("write failed", exc) from exc
+
+    # ------------------------------------------------------------------ locks
+
+    def try_lock_story(self, story_id: int) -> bool:
+        """Take a story for analysis, saving and reporting, unless another run has it
+        (PostgreSQL; always granted on SQLite, where one batch runs at a time)."""
+        return self._backend.try_lock("story", story_id)
+
+    def lock_story(self, story_id: int) -> None:
+        """Take a story, waiting for the run that has it."""
+        self._backend.lock("story", story_id)
+
+    def unlock_story(self, story_id: int) -> None:
+        self._backend.unlock("story", story_id)
+
+    @contextmanager
+    def assignment(self) -> Iterator[None]:
+        """Hold the right to file articles under stories: two runs never assign at once,
+        so neither starts a story the other is starting, nor stores an article twice."""
+        self._backend.lock("assignment")
+        try:
+            yield
+        finally:
+            self._backend.unlock("assignment")
+
+    def run_alive(self, run_id: int) -> bool:
+        """Whether another process is running this run now (its run lock is held)."""
+        return self._backend.held_elsewhere("run", run_id)
 
     # ------------------------------------------------------------------ migrations
 
@@ -416,61 +372,71 @@ class Store:
 
     def migrate(self) -> int:
         """Apply the migrations this database lacks, each in its own transaction."""
-        version = self.schema_version()
+        with self.transaction():  # two processes opening a new database: one creates the table
+            self._backend.lock_for_transaction("migrations")
+            version = self.schema_version()
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"has schema version {version}, newer than this claimcheck knows ({len(MIGRATIONS)})",
-                path=str(self.path), hint="upgrade claimcheck",
+                path=self.path, hint="upgrade claimcheck",
             )
-        for number, script in enumerate(MIGRATIONS, start=1):
+        for number, migration in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
-            # executescript() would commit a transaction opened by execute(), so the whole
-            # migration, BEGIN to COMMIT, is one script.
-            full = (
-                f"BEGIN IMMEDIATE;\n{script}\n"
-                f"INSERT INTO schema_migrations (version, applied_at) VALUES ({number}, '{_now()}');\n"
-                "COMMIT;"
-            )
             try:
-                self._conn.executescript(full)
-            except sqlite3.Error as exc:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                if self.schema_version() >= number:  # another process applied it first
-                    continue
+                with self.transaction():
+                    self._backend.lock_for_transaction("migrations")
+                    if self.schema_version() >= number:  # another process applied it first
+                        continue
+                    for step in steps(migration):
+                        if isinstance(step, str):
+                            self._backend.run_script(render(step, self.dialect))
+                        else:
+                            step(self)
+                    self._exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                               (number, _now()))
+            except StoreError as exc:
+                raise StoreError(f"migration {number} failed: {exc.message}", path=self.path, hint=exc.hint) from exc
+            except self._backend.errors as exc:
                 raise self._error(f"migration {number} failed", exc) from exc
         return self.schema_version()
 
     # ------------------------------------------------------------------ runs
 
+    def _run(self, r: Any, *, resumed: bool = False) -> Run:
+        return Run(int(r["id"]), dt.date.fromisoformat(r["run_date"]), r["inbox"], r["started_at"], r["finished_at"],
+                   resumed=resumed, summary=json.loads(r["summary"]) if r["summary"] else None)
+
     def unfinished_run(self) -> Run | None:
-        """The latest run killed before it finished, if any: the next run resumes it."""
-        rows = self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1")
-        if not rows:
-            return None
-        r = rows[0]
-        return Run(int(r["id"]), dt.date.fromisoformat(r["run_date"]), r["inbox"], r["started_at"], resumed=True)
+        """The latest run killed before it finished, if any: the next run resumes it.
+        (A run another process is running now is not killed.)"""
+        for r in self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC"):
+            if not self.run_alive(int(r["id"])):
+                return self._run(r, resumed=True)
+        return None
 
     def begin_run(self, run_date: dt.date, inbox: str) -> Run:
-        """Start a run, or resume the latest one if it was killed before finishing: its
-        articles still count as this run's, so the summary and reports come out the same."""
+        """Start a run, or resume the latest one that was killed before finishing: its
+        articles still count as this run's, so the summary and reports come out the same.
+        The run's lock is held until ``finish_run`` (or until this connection ends)."""
         with self.transaction():
-            rows = self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1")
-            if rows:
-                run_id = int(rows[0]["id"])
-                self._exec("UPDATE runs SET run_date = ?, inbox = ? WHERE id = ?",
-                           (run_date.isoformat(), inbox, run_id))
-                return Run(run_id, run_date, inbox, rows[0]["started_at"], resumed=True)
+            for r in self._rows("SELECT * FROM runs WHERE finished_at IS NULL ORDER BY id DESC"):
+                run_id = int(r["id"])
+                if self._backend.try_lock("run", run_id):  # nobody runs it: it was killed
+                    self._exec("UPDATE runs SET run_date = ?, inbox = ? WHERE id = ?",
+                               (run_date.isoformat(), inbox, run_id))
+                    return Run(run_id, run_date, inbox, r["started_at"], resumed=True)
             started = _now()
-            cur = self._exec("INSERT INTO runs (run_date, inbox, started_at) VALUES (?, ?, ?)",
-                             (run_date.isoformat(), inbox, started))
-            return Run(int(cur.lastrowid), run_date, inbox, started)
+            run_id = self._insert_id("INSERT INTO runs (run_date, inbox, started_at) VALUES (?, ?, ?)",
+                                     (run_date.isoformat(), inbox, started))
+            self._backend.try_lock("run", run_id)  # a new number: nobody else holds it
+            return Run(run_id, run_date, inbox, started)
 
     def finish_run(self, run_id: int, summary: Mapping[str, Any]) -> None:
         with self.transaction():
             self._exec("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?",
                        (_now(), json.dumps(dict(summary), ensure_ascii=False), run_id))
+        self._backend.unlock("run", run_id)
 
     def runs(self, *, run_date: dt.date | None = None) -> list[Run]:
         """All runs, or those filed under ``run_date``, oldest first."""
@@ -478,15 +444,11 @@ class Store:
             rows = self._rows("SELECT * FROM runs ORDER BY id")
         else:
             rows = self._rows("SELECT * FROM runs WHERE run_date = ? ORDER BY id", (run_date.isoformat(),))
-        return [
-            Run(int(r["id"]), dt.date.fromisoformat(r["run_date"]), r["inbox"], r["started_at"], r["finished_at"],
-                summary=json.loads(r["summary"]) if r["summary"] else None)
-            for r in rows
-        ]
+        return [self._run(r) for r in rows]
 
     # ------------------------------------------------------------------ articles
 
-    def _article(self, row: sqlite3.Row) -> StoredArticle:
+    def _article(self, row: Any) -> StoredArticle:
         article = Article(
             id=row["id"], text=row["text"], source=row["source"], date=row["date"], title=row["title"],
             path=row["path"], url=row["url"], body_start=int(row["body_start"]),
@@ -520,7 +482,7 @@ class Store:
 
     def count(self, table: str) -> int:
         if table not in {"articles", "stories", "story_articles", "claims", "discrepancies",
-                         "review_events", "runs"}:
+                         "review_events", "runs", "discrepancy_sides", "claim_figures", "claim_names"}:
             raise ValueError(f"no table {table!r}")
         return int(self._rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
 
@@ -551,23 +513,24 @@ class Store:
 
     # ------------------------------------------------------------------ stories
 
-    def _story(self, row: sqlite3.Row) -> StoredStory:
+    def _story(self, row: Any) -> StoredStory:
         return StoredStory(
             id=int(row["id"]), slug=row["slug"], title=row["title"],
             created=dt.date.fromisoformat(row["created"]), updated=dt.date.fromisoformat(row["updated"]),
             created_run=int(row["created_run"]),
-            centroid=np.frombuffer(row["centroid"], dtype=np.float32).copy(),
+            centroid=np.frombuffer(bytes(row["centroid"]), dtype=np.float32).copy(),
             n_articles=int(row["n_articles"]), entities=json.loads(row["entities"]),
             needs_analysis=bool(row["needs_analysis"]), needs_report=bool(row["needs_report"]),
             report_date=_date(row["report_date"]), attempts=int(row["attempts"]), last_error=row["last_error"],
+            analysed_run=row["analysed_run"],
         )
 
     def create_story(self, *, title: str, run_date: dt.date, run_id: int, dim: int) -> StoredStory:
-        cur = self._exec(
+        story_id = self._insert_id(
             "INSERT INTO stories (title, created, updated, created_run, centroid) VALUES (?, ?, ?, ?, ?)",
             (title, run_date.isoformat(), run_date.isoformat(), run_id, np.zeros(dim, np.float32).tobytes()),
         )
-        return self.story(int(cur.lastrowid))
+        return self.story(story_id)
 
     def update_story_features(
         self, story_id: int, *, centroid: np.ndarray, n_articles: int, entities: Mapping[str, int],
@@ -589,7 +552,7 @@ class Store:
         else:
             rows = self._rows("SELECT * FROM stories WHERE slug = ?", (key,))
         if not rows:
-            raise StoreError(f"no story {key!r}", path=str(self.path),
+            raise StoreError(f"no story {key!r}", path=self.path,
                              hint="`claimcheck review list` shows the stories' slugs")
         return self._story(rows[0])
 
@@ -616,17 +579,27 @@ class Store:
 
     def name_story(self, story_id: int, base_slug: str) -> str:
         """Give a story its slug (once): ``base_slug``, or ``base_slug-2``... if taken."""
-        current = self.story(story_id)
-        if current.slug:
-            return current.slug
-        slug, n = base_slug, 2
-        while self._rows("SELECT 1 FROM stories WHERE slug = ?", (slug,)):
-            slug, n = f"{base_slug}-{n}", n + 1
-        self._exec("UPDATE stories SET slug = ? WHERE id = ?", (slug, story_id))
-        return slug
+        with self.transaction():
+            self._backend.lock_for_transaction("slugs")  # two runs naming two stories alike
+            current = self.story(story_id)
+            if current.slug:
+                return current.slug
+            slug, n = base_slug, 2
+            while self._rows("SELECT 1 FROM stories WHERE slug = ?", (slug,)):
+                slug, n = f"{base_slug}-{n}", n + 1
+            self._exec("UPDATE stories SET slug = ? WHERE id = ?", (slug, story_id))
+            return slug
 
-    def mark_analysed(self, story_id: int) -> None:
-        self._exec("UPDATE stories SET needs_analysis = 0, needs_report = 1 WHERE id = ?", (story_id,))
+    def mark_analysed(self, story_id: int, *, run_id: int | None = None, n_articles: int | None = None) -> bool:
+        """The story's analysis is saved; its report is awaited (by ``run_id``).  With
+        ``n_articles``, only if the story still has that many: an article another run
+        filed meanwhile keeps it waiting for analysis.  Returns whether it was marked."""
+        sql = "UPDATE stories SET needs_analysis = 0, needs_report = 1, analysed_run = ? WHERE id = ?"
+        params: tuple[Any, ...] = (run_id, story_id)
+        if n_articles is not None:
+            sql += " AND (SELECT COUNT(*) FROM story_articles WHERE story_id = ?) = ?"
+            params += (story_id, n_articles)
+        return self._exec(sql, params).rowcount == 1
 
     def mark_reported(self, story_id: int, report_date: dt.date) -> None:
         """The story's check is done: reported, and its failed attempts forgotten."""
@@ -655,7 +628,7 @@ class Store:
 
     # ------------------------------------------------------------------ failing files
 
-    def _file_failure(self, row: sqlite3.Row) -> FileFailure:
+    def _file_failure(self, row: Any) -> FileFailure:
         return FileFailure(row["content_hash"], row["path"], int(row["attempts"]), row["error"],
                            row["first_attempt"], row["last_attempt"])
 
@@ -673,7 +646,7 @@ class Store:
             self._exec(
                 "INSERT INTO file_failures (content_hash, path, attempts, error, first_attempt, last_attempt) "
                 "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (content_hash) DO UPDATE SET path = excluded.path, "
-                "attempts = attempts + 1, error = excluded.error, last_attempt = excluded.last_attempt",
+                "attempts = file_failures.attempts + 1, error = excluded.error, last_attempt = excluded.last_attempt",
                 (content_hash, path, STOPPED_READING, now, now))
 
     def end_file_attempts(self, outcomes: Mapping[str, str | None]) -> None:
@@ -692,18 +665,90 @@ class Store:
 
     # ------------------------------------------------------------------ claims
 
-    def replace_claims(self, article_ids: Iterable[str], records: Iterable[Mapping[str, Any]]) -> None:
-        """Replace the stored claims of these articles (records as in report.json)."""
+    def replace_claims(self, article_ids: Iterable[str], claims: Iterable[Claim]) -> None:
+        """Replace the stored claims of these articles."""
         ids = list(article_ids)
-        rows = [(r["article_id"], r["id"], json.dumps(r, ensure_ascii=False)) for r in records]
         with self.transaction():
             self._many("DELETE FROM claims WHERE article_id = ?", [(i,) for i in ids])
-            self._many("INSERT INTO claims (article_id, claim_id, record) VALUES (?, ?, ?)", rows)
+            self._insert_claims(list(claims))
 
-    def claim(self, article_id: str, claim_id: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT record FROM claims WHERE article_id = ? AND claim_id = ?",
-                          (article_id, claim_id))
-        return json.loads(rows[0]["record"]) if rows else None
+    def _insert_claims(self, claims: Sequence[Claim]) -> None:
+        """Rows of the store's own format: a claim, its spans, figures, names and titles."""
+        seq: dict[str, int] = defaultdict(int)
+        rows, spans, figures, names, titles = [], [], [], [], []
+        for c in claims:
+            key = (c.article_id, c.id)
+            rows.append((*key, seq[c.article_id], c.text, c.sentence.start, c.sentence.end, c.speaker.name,
+                         c.speaker.kind.value, c.modality.value, c.subject, c.subject_entity))
+            seq[c.article_id] += 1
+            spans += [(*key, i, s.start, s.end) for i, s in enumerate(c.spans)]
+            figures += [(*key, i, q.text, q.start, q.end, _number_out(q.value), q.low, q.high, q.kind.value,
+                         q.unit, q.hedge, q.measure) for i, q in enumerate(c.quantities)]
+            for i, m in enumerate(c.entities):
+                names.append((*key, i, m.text, m.start, m.end, m.label, m.entity_id))
+                titles += [(*key, i, j, t.text, t.start, t.end, t.head, t.tense.value, int(t.is_office))
+                           for j, t in enumerate(m.titles)]
+        self._many("INSERT INTO claims (article_id, claim_id, seq, text, sentence_start, sentence_end, speaker, "
+                   "speaker_kind, modality, subject, subject_entity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._many("INSERT INTO claim_spans (article_id, claim_id, seq, span_start, span_end) "
+                   "VALUES (?, ?, ?, ?, ?)", spans)
+        self._many("INSERT INTO claim_figures (article_id, claim_id, seq, text, span_start, span_end, value, low, "
+                   "high, kind, unit, hedge, measure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", figures)
+        self._many("INSERT INTO claim_names (article_id, claim_id, seq, text, span_start, span_end, label, "
+                   "entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
+        self._many("INSERT INTO claim_name_titles (article_id, claim_id, name_seq, seq, text, span_start, span_end, "
+                   "head, tense, is_office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", titles)
+
+    def claims(self, article_ids: Iterable[str]) -> list[Claim]:
+        """The stored claims of these articles, article by article in the order given,
+        each article's in the order its analysis cut them."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return []
+        out: list[Claim] = []
+        for i in range(0, len(ids), 500):
+            out += self._claims_where(ids[i : i + 500])
+        rank = {a: n for n, a in enumerate(ids)}
+        return sorted(out, key=lambda c: rank[c.article_id])
+
+    def claim(self, article_id: str, claim_id: str) -> Claim | None:
+        found = [c for c in self._claims_where([article_id]) if c.id == claim_id]
+        return found[0] if found else None
+
+    def _claims_where(self, article_ids: Sequence[str]) -> list[Claim]:
+        marks = ", ".join("?" * len(article_ids))
+        where = f"WHERE article_id IN ({marks})"
+        order = "ORDER BY article_id, claim_id, seq"
+        parts: dict[str, dict[tuple[str, str], list[Any]]] = {}
+        for table in ("claim_spans", "claim_figures", "claim_names"):
+            grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+            for r in self._rows(f"SELECT * FROM {table} {where} {order}", article_ids):
+                grouped[(r["article_id"], r["claim_id"])].append(r)
+            parts[table] = grouped
+        titles: dict[tuple[str, str, int], list[Title]] = defaultdict(list)
+        for r in self._rows(f"SELECT * FROM claim_name_titles {where} ORDER BY article_id, claim_id, name_seq, seq",
+                            article_ids):
+            titles[(r["article_id"], r["claim_id"], int(r["name_seq"]))].append(Title(
+                r["text"], int(r["span_start"]), int(r["span_end"]), r["head"], TitleTense(r["tense"]),
+                bool(r["is_office"])))
+        out = []
+        for r in self._rows(f"SELECT * FROM claims {where} ORDER BY article_id, seq", article_ids):
+            key = (r["article_id"], r["claim_id"])
+            out.append(Claim(
+                id=r["claim_id"], article_id=r["article_id"], text=r["text"],
+                spans=tuple(Span(int(s["span_start"]), int(s["span_end"])) for s in parts["claim_spans"][key]),
+                sentence=Span(int(r["sentence_start"]), int(r["sentence_end"])),
+                speaker=Speaker(r["speaker"], SpeakerKind(r["speaker_kind"])), modality=Modality(r["modality"]),
+                subject=r["subject"], subject_entity=r["subject_entity"],
+                quantities=tuple(Quantity(
+                    text=q["text"], start=int(q["span_start"]), end=int(q["span_end"]), value=_number_in(q["value"]),
+                    low=float(q["low"]), high=float(q["high"]), kind=QuantityKind(q["kind"]), unit=q["unit"],
+                    hedge=q["hedge"], measure=q["measure"]) for q in parts["claim_figures"][key]),
+                entities=tuple(EntityMention(
+                    m["text"], int(m["span_start"]), int(m["span_end"]), m["label"],
+                    tuple(titles[(*key, int(m["seq"]))]), m["entity_id"]) for m in parts["claim_names"][key]),
+            ))
+        return out
 
     # ------------------------------------------------------------------ discrepancies
 
@@ -711,21 +756,63 @@ class Store:
         "SELECT d.*, s.slug AS story_slug FROM discrepancies d JOIN stories s ON s.id = d.story_id"
     )
 
-    def _discrepancy(self, row: sqlite3.Row) -> StoredDiscrepancy:
-        return StoredDiscrepancy(
+    def _insert_sides(self, story_id: int, discrepancy_id: str, evidence: Sequence[Evidence]) -> None:
+        self._many(
+            "INSERT INTO discrepancy_sides (story_id, discrepancy_id, seq, file, span_start, span_end, text, "
+            "speaker, value, detail, claim_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(story_id, discrepancy_id, i, e.file, e.start, e.end, e.text, e.speaker, e.value, e.detail, e.claim_id)
+             for i, e in enumerate(evidence)])
+        self._many(
+            "INSERT INTO side_highlights (story_id, discrepancy_id, side, seq, span_start, span_end) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(story_id, discrepancy_id, i, j, h.start, h.end)
+             for i, e in enumerate(evidence) for j, h in enumerate(e.highlights)])
+
+    def _sides(self, story_ids: Iterable[int]) -> dict[tuple[int, str], tuple[Evidence, ...]]:
+        """Every side of the discrepancies of these stories, by (story, discrepancy id)."""
+        ids = sorted(set(story_ids))
+        sides: dict[tuple[int, str], list[Evidence]] = defaultdict(list)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            where = f"WHERE story_id IN ({', '.join('?' * len(chunk))})"
+            highlights: dict[tuple[int, str, int], list[Span]] = defaultdict(list)
+            for r in self._rows(f"SELECT * FROM side_highlights {where} ORDER BY story_id, discrepancy_id, side, seq",
+                                chunk):
+                highlights[(int(r["story_id"]), r["discrepancy_id"], int(r["side"]))].append(
+                    Span(int(r["span_start"]), int(r["span_end"])))
+            for r in self._rows(f"SELECT * FROM discrepancy_sides {where} ORDER BY story_id, discrepancy_id, seq",
+                                chunk):
+                key = (int(r["story_id"]), r["discrepancy_id"])
+                sides[key].append(Evidence(
+                    file=r["file"], start=int(r["span_start"]), end=int(r["span_end"]), text=r["text"],
+                    speaker=r["speaker"], value=r["value"], highlights=tuple(highlights[(*key, int(r["seq"]))]),
+                    claim_id=r["claim_id"], detail=r["detail"]))
+        return {k: tuple(v) for k, v in sides.items()}
+
+    def _discrepancies(self, rows: Sequence[Any]) -> list[StoredDiscrepancy]:
+        sides = self._sides(int(r["story_id"]) for r in rows)
+        return [StoredDiscrepancy(
             story_id=int(row["story_id"]), story_slug=row["story_slug"], id=row["id"],
             kind=DiscrepancyKind(row["kind"]), severity=Severity(row["severity"]), score=float(row["score"]),
             subject=row["subject"], explanation=row["explanation"],
-            evidence=tuple(evidence_from_dict(e) for e in json.loads(row["evidence"])),
+            evidence=sides.get((int(row["story_id"]), row["id"]), ()),
             evidence_signature=row["evidence_signature"],
             first_seen=dt.date.fromisoformat(row["first_seen"]), last_seen=dt.date.fromisoformat(row["last_seen"]),
             first_run=int(row["first_run"]), last_run=int(row["last_run"]),
-            active=bool(row["active"]), status=row["status"],
-        )
+            active=bool(row["active"]), status=row["status"], title=row["title"], group_id=row["group_id"],
+        ) for row in rows]
 
-    def story_discrepancies(self, story_id: int, *, active_only: bool = False) -> dict[str, StoredDiscrepancy]:
+    def story_discrepancies(
+        self, story_id: int, *, active_only: bool = False, for_update: bool = False,
+    ) -> dict[str, StoredDiscrepancy]:
+        """A story's discrepancies by id.  ``for_update`` (inside a transaction) locks
+        their rows until it ends: a reviewer's decision on one of them waits, and then
+        applies to what the transaction wrote, instead of being overwritten by it."""
+        if for_update and self._backend.FOR_UPDATE:
+            self._rows(f"SELECT id FROM discrepancies WHERE story_id = ? ORDER BY id{self._backend.FOR_UPDATE}",
+                       (story_id,))
         sql = f"{self._DISCREPANCY_SELECT} WHERE d.story_id = ?" + (" AND d.active = 1" if active_only else "")
-        return {r["id"]: self._discrepancy(r) for r in self._rows(sql, (story_id,))}
+        return {d.id: d for d in self._discrepancies(self._rows(sql + " ORDER BY d.id", (story_id,)))}
 
     def save_discrepancy(
         self, story_id: int, d: Discrepancy, *, seen: dt.date, run_id: int,
@@ -734,29 +821,32 @@ class Store:
         """Insert or update one discrepancy as found by the story's latest analysis."""
         if status not in REVIEW_STATUSES:
             raise ValueError(f"status must be one of {REVIEW_STATUSES}, not {status!r}")
-        self._exec(
-            """
-            INSERT INTO discrepancies (story_id, id, kind, severity, score, subject, explanation,
-                evidence, evidence_signature, first_seen, last_seen, first_run, last_run, active, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            ON CONFLICT (story_id, id) DO UPDATE SET
-                kind = excluded.kind, severity = excluded.severity, score = excluded.score,
-                subject = excluded.subject, explanation = excluded.explanation,
-                evidence = excluded.evidence, evidence_signature = excluded.evidence_signature,
-                last_seen = excluded.last_seen, last_run = excluded.last_run, active = 1,
-                status = excluded.status
-            """,
-            (story_id, d.id, d.kind.value, d.severity.value, float(d.score), d.subject, d.explanation,
-             json.dumps([evidence_to_dict(e) for e in d.evidence], ensure_ascii=False),
-             evidence_signature(d.evidence), (first_seen or seen).isoformat(), seen.isoformat(),
-             first_run if first_run is not None else run_id, run_id, status),
-        )
+        with self.transaction():
+            self._exec(
+                """
+                INSERT INTO discrepancies (story_id, id, kind, severity, score, subject, explanation, title,
+                    group_id, evidence_signature, first_seen, last_seen, first_run, last_run, active, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                ON CONFLICT (story_id, id) DO UPDATE SET
+                    kind = excluded.kind, severity = excluded.severity, score = excluded.score,
+                    subject = excluded.subject, explanation = excluded.explanation, title = excluded.title,
+                    group_id = excluded.group_id, evidence_signature = excluded.evidence_signature,
+                    last_seen = excluded.last_seen, last_run = excluded.last_run, active = 1,
+                    status = excluded.status
+                """,
+                (story_id, d.id, d.kind.value, d.severity.value, float(d.score), d.subject, d.explanation, d.title,
+                 d.group_id, evidence_signature(d.evidence), (first_seen or seen).isoformat(), seen.isoformat(),
+                 first_run if first_run is not None else run_id, run_id, status),
+            )
+            self._exec("DELETE FROM discrepancy_sides WHERE story_id = ? AND discrepancy_id = ?", (story_id, d.id))
+            self._insert_sides(story_id, d.id, d.evidence)
 
     def deactivate_discrepancies(self, story_id: int, keep: Iterable[str]) -> list[str]:
         """Mark the story's discrepancies not in ``keep`` as no longer found; returns their ids."""
         keep = set(keep)
         gone = [r["id"] for r in self._rows(
-            "SELECT id FROM discrepancies WHERE story_id = ? AND active = 1", (story_id,)) if r["id"] not in keep]
+            "SELECT id FROM discrepancies WHERE story_id = ? AND active = 1 ORDER BY id", (story_id,))
+            if r["id"] not in keep]
         self._many("UPDATE discrepancies SET active = 0 WHERE story_id = ? AND id = ?",
                    [(story_id, i) for i in gone])
         return gone
@@ -779,7 +869,7 @@ class Store:
         sql = self._DISCREPANCY_SELECT + (" WHERE " + " AND ".join(where) if where else "")
         sql += (" ORDER BY CASE d.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,"
                 " d.score DESC, d.story_id, d.id")
-        return [self._discrepancy(r) for r in self._rows(sql, params)]
+        return self._discrepancies(self._rows(sql, params))
 
     def resolve_discrepancy(self, key: str, *, story: int | str | None = None) -> StoredDiscrepancy:
         """One discrepancy by id or unique id prefix (and story, when the id is in several)."""
@@ -791,13 +881,13 @@ class Store:
             rows = self._rows(
                 f"{self._DISCREPANCY_SELECT} WHERE substr(d.id, 1, ?) = ?{scope}", (len(key), key, *extra))
         if not rows:
-            raise StoreError(f"no discrepancy {key!r}", path=str(self.path),
+            raise StoreError(f"no discrepancy {key!r}", path=self.path,
                              hint="`claimcheck review list` shows the ids")
         if len(rows) > 1:
             which = ", ".join(f"{r['id']} in {r['story_slug'] or r['story_id']}" for r in rows)
-            raise StoreError(f"{key!r} matches several discrepancies: {which}", path=str(self.path),
+            raise StoreError(f"{key!r} matches several discrepancies: {which}", path=self.path,
                              hint="give the whole id, and --story when one id is in several stories")
-        return self._discrepancy(rows[0])
+        return self._discrepancies(rows)[0]
 
     def set_status(self, story_id: int, discrepancy_id: str, status: str, *, note: str, by: str,
                    at: str | None = None) -> ReviewEvent:
@@ -809,12 +899,11 @@ class Store:
             cur = self._exec("UPDATE discrepancies SET status = ? WHERE story_id = ? AND id = ?",
                              (status, story_id, discrepancy_id))
             if cur.rowcount != 1:
-                raise StoreError(f"no discrepancy {discrepancy_id!r} in story {story_id}", path=str(self.path))
-            cur = self._exec(
+                raise StoreError(f"no discrepancy {discrepancy_id!r} in story {story_id}", path=self.path)
+            seq = self._insert_id(
                 "INSERT INTO review_events (story_id, discrepancy_id, status, note, by, at) VALUES (?, ?, ?, ?, ?, ?)",
-                (story_id, discrepancy_id, status, note, by, event.at),
-            )
-        return ReviewEvent(story_id, discrepancy_id, status, note, by, event.at, int(cur.lastrowid))
+                (story_id, discrepancy_id, status, note, by, event.at), key="seq")
+        return ReviewEvent(story_id, discrepancy_id, status, note, by, event.at, seq)
 
     def add_event(self, story_id: int, discrepancy_id: str, status: str, *, note: str, by: str,
                   at: str | None = None) -> None:
