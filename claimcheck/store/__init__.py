@@ -672,8 +672,13 @@ class Store:
             self._many("DELETE FROM claims WHERE article_id = ?", [(i,) for i in ids])
             self._insert_claims(list(claims))
 
-    def _insert_claims(self, claims: Sequence[Claim]) -> None:
-        """Rows of the store's own format: a claim, its spans, figures, names and titles."""
+    _CLAIM_COLUMNS = ("seq", "text", "sentence_start", "sentence_end", "speaker", "speaker_kind", "modality",
+                      "subject", "subject_entity")
+
+    @staticmethod
+    def _claim_rows(claims: Sequence[Claim]) -> tuple[list[tuple], ...]:
+        """Rows of the store's own format: claims (key, then ``_CLAIM_COLUMNS``), their
+        spans, figures, names and the names' titles."""
         seq: dict[str, int] = defaultdict(int)
         rows, spans, figures, names, titles = [], [], [], [], []
         for c in claims:
@@ -688,8 +693,18 @@ class Store:
                 names.append((*key, i, m.text, m.start, m.end, m.label, m.entity_id))
                 titles += [(*key, i, j, t.text, t.start, t.end, t.head, t.tense.value, int(t.is_office))
                            for j, t in enumerate(m.titles)]
-        self._many("INSERT INTO claims (article_id, claim_id, seq, text, sentence_start, sentence_end, speaker, "
-                   "speaker_kind, modality, subject, subject_entity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return rows, spans, figures, names, titles
+
+    def _insert_claims(self, claims: Sequence[Claim], *, rows_exist: bool = False) -> None:
+        """Store claims (``rows_exist``: their ``claims`` rows are there, to be filled in)."""
+        rows, spans, figures, names, titles = self._claim_rows(claims)
+        if rows_exist:
+            sets = ", ".join(f"{c} = ?" for c in self._CLAIM_COLUMNS)
+            self._many(f"UPDATE claims SET {sets} WHERE article_id = ? AND claim_id = ?",
+                       [(*r[2:], r[0], r[1]) for r in rows])
+        else:
+            self._many(f"INSERT INTO claims (article_id, claim_id, {', '.join(self._CLAIM_COLUMNS)}) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self._many("INSERT INTO claim_spans (article_id, claim_id, seq, span_start, span_end) "
                    "VALUES (?, ?, ?, ?, ?)", spans)
         self._many("INSERT INTO claim_figures (article_id, claim_id, seq, text, span_start, span_end, value, low, "

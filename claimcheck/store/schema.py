@@ -136,9 +136,7 @@ def _legacy_claims_to_rows(store: Store) -> None:
             subject=r.get("subject"), subject_entity=r.get("subject_entity"),
             quantities=tuple(quantities), entities=mentions,
         ))
-    articles = sorted({c.article_id for c in claims})
-    store._many("DELETE FROM claims WHERE article_id = ?", [(a,) for a in articles])
-    store._insert_claims(claims)
+    store._insert_claims(claims, rows_exist=True)
 
 
 def _legacy_evidence_to_rows(store: Store) -> None:
