@@ -22,6 +22,7 @@ Imported only for that engine: it needs the ``scale`` extra (dask, distributed).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import pickle
 import uuid
 from collections.abc import Iterator, Sequence
@@ -73,7 +74,9 @@ def analyse_story(articles: Sequence[Article], config: Config) -> Report | Excep
 
     _checkpoint(WORKER_KILL_POINT)
     try:
-        return analyse(list(articles), _worker_config(config))
+        report = analyse(list(articles), _worker_config(config))
+        report.config = config.to_dict()  # the settings the run was given, as in-process
+        return report
     except Exception as exc:  # noqa: BLE001 - the coordinating run decides what a failure means
         try:
             pickle.dumps(exc)
@@ -88,17 +91,17 @@ class DaskEngine:
     name = "dask"
 
     def __init__(self, config: Config, *, scheduler: str | None = None, workers: int | None = None,
-                 client: Client | None = None):
+                 client: Client | None = None, connect_timeout: float = 30.0):
         self._cluster = None
         self._own_client = client is None
         try:
             if client is not None:
                 self.client = client
             elif scheduler:
-                self.client = Client(scheduler, timeout="30s")
+                self.client = Client(scheduler, timeout=f"{connect_timeout}s")
             else:
                 self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                                             dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self._cluster)
             self.client.register_plugin(LoadModels(config), name=LoadModels.name)
         except EngineError:
