@@ -115,7 +115,7 @@ class Backend(ABC):
     def try_lock(self, kind: str, key: int = 0) -> bool:
         return True
 
-    def lock(self, kind: str, key: int = 0, *, poll: float = 0.2) -> None:
+    def lock(self, kind: str, key: int = 0) -> None:
         return None
 
     def unlock(self, kind: str, key: int = 0) -> None:
@@ -221,7 +221,8 @@ class PostgresBackend(Backend):
         self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row,
                                     application_name="claimcheck", connect_timeout=max(1, int(busy_timeout) or 10))
         # a row or lock another session holds is waited for this long, as SQLite's busy timeout
-        self.conn.execute(f"SET lock_timeout = '{int(busy_timeout * 1000)}ms'")
+        self._lock_timeout_ms = int(busy_timeout * 1000)
+        self.conn.execute(f"SET lock_timeout = '{self._lock_timeout_ms}ms'")
         self._sql: dict[str, str] = {}
 
     def busy(self, exc: BaseException) -> bool:
@@ -271,11 +272,14 @@ class PostgresBackend(Backend):
         row = self.conn.execute("SELECT pg_try_advisory_lock(%s, %s) AS ok", (LOCK_CLASSES[kind], key)).fetchone()
         return bool(row["ok"])
 
-    def lock(self, kind: str, key: int = 0, *, poll: float = 0.2) -> None:
-        # polled rather than blocking, so that lock_timeout (meant for rows) does not
-        # cut short a wait for another run's story, which lasts as long as its analysis
-        while not self.try_lock(kind, key):
-            time.sleep(poll)
+    def lock(self, kind: str, key: int = 0) -> None:
+        # no lock_timeout here: it is meant for rows, and a wait for another run's story
+        # lasts as long as that run's analysis of it
+        self.conn.execute("SET lock_timeout = 0")
+        try:
+            self.conn.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_CLASSES[kind], key))
+        finally:
+            self.conn.execute(f"SET lock_timeout = '{self._lock_timeout_ms}ms'")
 
     def unlock(self, kind: str, key: int = 0) -> None:
         self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASSES[kind], key))
