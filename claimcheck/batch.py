@@ -82,6 +82,7 @@ __all__ = [
     "StorySummary",
     "article_features",
     "articles_features",
+    "features_each",
     "choose_story",
     "inbox_files",
     "render_index",
@@ -516,9 +517,9 @@ def run_batch(
             # an empty inbox: no run, no dated folder (a killed run is still finished, below)
             return _nothing_to_do(inbox, reports_dir, run_date)
         run = store.begin_run(run_date, str(inbox))
-        ingested = _ingest(store, run, files, config, progress)
-        problems: list[InputProblem | str] = list(ingested.problems)
         analyser = _LazyEngine(engine, config, scheduler, workers, closing)
+        ingested = _ingest(store, run, files, config, progress, analyser)
+        problems: list[InputProblem | str] = list(ingested.problems)
         checked = _analyse_stories(store, run, config, progress, analyser)
         problems.extend(checked.failures)
         written = _write_story_reports(store, run, reports_dir, checked, config, progress)
@@ -583,7 +584,7 @@ def _held_back_file(path: Path, failure: FileFailure) -> str:
             f"it is read again when its bytes change, or after `claimcheck failures clear {failure.content_hash[:12]}`")
 
 
-def _features_each(articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
+def features_each(articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
     """``articles_features``, or, when that fails, each article's alone: an article that
     breaks parsing or embedding gets its exception, and the others their features."""
     try:
@@ -603,7 +604,8 @@ def _features_each(articles: Sequence[Article], config: Config) -> list[ArticleF
     return out
 
 
-def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress) -> _Ingested:
+def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress,
+            engine: _LazyEngine) -> _Ingested:
     """Read the inbox's files and file their new articles under stories.
 
     Each file's attempt is counted in the store before it is read and settled once its
@@ -623,7 +625,8 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
         one transaction an article, in the order they were read; then settle the
         attempts of the files read so far."""
         if pending:
-            features = _features_each([a for a, _ in pending.values()], config)
+            # what assignment compares (each article's lead vector and names), read by the engine
+            features = engine.get().features([a for a, _ in pending.values()], config)
             _checkpoint("article-parsed")
             with store.assignment():  # another run sharing the store files its articles before or after
                 if store.concurrent_runs:  # the stories other runs started or grew meanwhile

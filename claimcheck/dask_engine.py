@@ -2,6 +2,9 @@
 
 Imported only for that engine: it needs the ``scale`` extra (dask, distributed).
 
+* **Reading for assignment**: ``read_features`` gives, for a slice of the night's new
+  articles, what story assignment compares (each one's parse, lead embedding and
+  names); the run that submitted it files the articles under stories itself.
 * **One task per story**: ``analyse_story`` runs ``claimcheck.pipeline.analyse`` on the
   story's articles (sent with the task: their text and metadata) and returns its
   ``Report``, or the exception that stopped it, as a value; the run that submitted it
@@ -38,7 +41,7 @@ except ImportError as exc:  # pragma: no cover - the default install has no dask
     raise EngineError("--engine dask needs dask and distributed",
                       hint="pip install 'claimcheck[scale]' (or use the default in-process engine)") from exc
 
-__all__ = ["DaskEngine", "LoadModels", "analyse_story"]
+__all__ = ["DaskEngine", "LoadModels", "analyse_story", "read_features"]
 
 #: a test hook, as claimcheck.batch's: CLAIMCHECK_TEST_KILL_AT=story-analysis kills the
 #: worker process that reaches it (once in all, with CLAIMCHECK_TEST_KILL_ONCE=<file>)
@@ -67,6 +70,23 @@ class LoadModels(WorkerPlugin):
         _ = get_embedder(self.config).model
 
 
+def read_features(articles: Sequence[Article], config: Config) -> list:
+    """What story assignment compares, for a slice of the new articles, on a worker."""
+    from claimcheck.batch import features_each
+
+    return [_travels(f) for f in features_each(list(articles), _worker_config(config))]
+
+
+def _travels(result):
+    """An exception that cannot be pickled back is told in words."""
+    if isinstance(result, Exception):
+        try:
+            pickle.dumps(result)
+        except Exception:  # noqa: BLE001
+            return RuntimeError(f"{type(result).__name__}: {result}")
+    return result
+
+
 def analyse_story(articles: Sequence[Article], config: Config) -> Report | Exception:
     """One story's analysis on a worker: its Report, or the exception that stopped it."""
     from claimcheck.batch import _checkpoint
@@ -78,11 +98,7 @@ def analyse_story(articles: Sequence[Article], config: Config) -> Report | Excep
         report.config = config.to_dict()  # the settings the run was given, as in-process
         return report
     except Exception as exc:  # noqa: BLE001 - the coordinating run decides what a failure means
-        try:
-            pickle.dumps(exc)
-        except Exception:  # noqa: BLE001 - an exception that cannot travel is told in words
-            return RuntimeError(f"{type(exc).__name__}: {exc}")
-        return exc
+        return _travels(exc)
 
 
 class DaskEngine:
@@ -117,18 +133,33 @@ class DaskEngine:
     def workers(self) -> int:
         return len(self.client.scheduler_info().get("workers", {}))
 
+    def features(self, articles: Sequence[Article], config: Config) -> list:
+        """The articles in slices, a task each (two per worker, at least 8 articles a
+        slice: a parse batch must not be too small to pay); results in the order given."""
+        if not articles:
+            return []
+        per_task = max(8, -(-len(articles) // max(1, 2 * self.workers)))
+        slices = [list(articles[i : i + per_task]) for i in range(0, len(articles), per_task)]
+        out: list = []
+        for piece, result in zip(slices, self._in_order(read_features, slices, config, "features"), strict=True):
+            # a slice whose workers kept dying: its articles are not filed this run (and tried next)
+            out += [result] * len(piece) if isinstance(result, Exception) else result
+        return out
+
     def analyse(self, stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]:
         """Submit every story at once; yield their results in the order given (the store
         then names and saves stories in the same order as the in-process engine)."""
+        yield from self._in_order(analyse_story, [list(a) for a in stories], config, "story")
+
+    def _in_order(self, task, inputs: Sequence, config: Config, what: str) -> Iterator:
         run = uuid.uuid4().hex[:12]
-        futures = [self.client.submit(analyse_story, list(articles), config, key=f"claimcheck-story-{run}-{i}",
-                                      pure=False)
-                   for i, articles in enumerate(stories)]
+        futures = [self.client.submit(task, item, config, key=f"claimcheck-{what}-{run}-{i}", pure=False)
+                   for i, item in enumerate(inputs)]
         try:
             for future in futures:
                 try:
                     result = future.result()
-                except KilledWorker as exc:  # its workers kept dying: this story fails, the run goes on
+                except KilledWorker as exc:  # its workers kept dying: this one fails, the run goes on
                     result = exc
                 except Exception as exc:  # noqa: BLE001 - the scheduler or the connection is gone
                     raise EngineError(f"the Dask cluster stopped answering: {type(exc).__name__}: {exc}",

@@ -3,9 +3,11 @@ cluster (``--engine dask``, from the ``scale`` extra).
 
 Stories are independent once their articles are filed, so the unit of work is one
 story's analysis (parse, figures, claims, embed, align, detect: ``pipeline.analyse``).
-Everything else stays with the run that coordinates: reading the inbox, filing
-articles under stories (assignment compares each article with every open story, so it
-is one process's job), the store, and writing reports.
+Before that, what assignment compares is read from each article on its own (its parse,
+its lead's embedding, its names: ``features``), so that is the engine's work too.  The
+rest stays with the run that coordinates: reading the inbox, filing articles under
+stories (assignment compares each article with every open story, so it is one
+process's job), the store, and writing reports.
 
     >>> with open_engine("dask", config, scheduler="tcp://10.0.0.5:8786") as engine:
     ...     for report in engine.analyse([story_a_articles, story_b_articles], config):
@@ -16,10 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from claimcheck.config import Config
 from claimcheck.models import Article, Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from claimcheck.batch import ArticleFeatures
 
 __all__ = ["ENGINES", "Engine", "InProcessEngine", "open_engine"]
 
@@ -33,9 +38,15 @@ class Engine(Protocol):
 
     name: str
 
-    def analyse(self, stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]: ...
+    def features(self, articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
+        """What story assignment compares, article by article (``batch.article_features``:
+        each one's parse and lead embedding), or the exception that stopped that article."""
 
-    def close(self) -> None: ...
+    def analyse(self, stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]:
+        """Each story's ``Report`` (or its exception), in the order given."""
+
+    def close(self) -> None:
+        """Let go of what the engine started."""
 
 
 class InProcessEngine:
@@ -44,6 +55,11 @@ class InProcessEngine:
     call."""
 
     name = "inprocess"
+
+    def features(self, articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
+        from claimcheck.batch import features_each
+
+        return features_each(articles, config)
 
     def analyse(self, stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]:
         from claimcheck.pipeline import analyse_many

@@ -737,7 +737,7 @@ def test_a_run_that_dies_while_reading_counts_an_attempt_for_the_files_it_was_re
     def killed(articles, config):
         raise KeyboardInterrupt  # like a kill: nothing after this point runs
 
-    monkeypatch.setattr(batch, "_features_each", killed)
+    monkeypatch.setattr(batch, "features_each", killed)
     inbox = write_inbox(tmp_path / "inbox2", {"valley_times.txt": MILL_TIMES})
     with pytest.raises(KeyboardInterrupt):
         run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2)
