@@ -430,3 +430,10 @@ def test_on_sqlite_the_store_takes_no_locks_of_its_own(tmp_path):
         assert first.try_lock_story(1) and second.try_lock_story(1)
         running = first.begin_run(DAY1, "inbox")
         assert not second.run_alive(running.id) and second.unfinished_run().id == running.id
+
+
+def test_a_server_that_cannot_be_reached_is_named_without_its_password():
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match=r"postgresql://cc:\*\*\*@127.0.0.1:9/news: cannot connect") as raised:
+        Store("postgresql://cc:s3cret@127.0.0.1:9/news")
+    assert "s3cret" not in str(raised.value)
