@@ -134,6 +134,88 @@ def test_a_database_from_a_newer_claimcheck_is_refused(target, monkeypatch):
         Store(target)
 
 
+def _tables(target: str) -> set[str]:
+    """The tables in a database, read around the store."""
+    if target.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(target) as conn:
+            return {n for (n,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    with sqlite3.connect(target) as conn:
+        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_a_database_without_the_store_is_refused_for_reading_and_left_as_it_was(target):
+    if target.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute("CREATE TABLE invoices (id INTEGER)")
+    else:
+        with sqlite3.connect(target) as conn:
+            conn.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(StoreError, match="holds no claimcheck batch database"):
+        Store(target, create=False)
+    assert _tables(target) == {"invoices"}  # no schema_migrations left behind
+
+
+def test_a_schema_version_that_cannot_be_read_is_an_error_not_version_0(target, monkeypatch):
+    with Store(target) as store:
+        with pytest.raises(StoreError, match="cannot read its schema version"):
+            with store.transaction():  # inside a transaction even a missing table is an error
+                store._exec("DROP TABLE schema_migrations")
+                store.schema_version()
+        monkeypatch.setattr(store._backend, "missing_table", lambda exc: False)
+        store._exec("DROP TABLE schema_migrations")
+        with pytest.raises(StoreError, match="cannot read its schema version"):
+            store.schema_version()
+
+
+def test_two_processes_opening_a_new_postgresql_database_at_once_apply_each_migration_once(pg_url):
+    import threading
+    import time
+
+    import psycopg
+
+    from claimcheck.store.backends import LOCK_CLASSES
+
+    def waiting_for_migrations() -> int:
+        with psycopg.connect(pg_url) as conn:
+            return conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+                                "AND NOT granted", (LOCK_CLASSES["migrations"],)).fetchone()[0]
+
+    opened, failed = [], []
+
+    def open_store() -> None:
+        try:
+            with Store(pg_url) as store:
+                opened.append(store.schema_version())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failed.append(exc)
+
+    # a third session holds the migrations lock, so both openers read version 0 and then
+    # queue on the lock: the interleaving where each could apply migration 1
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_CLASSES["migrations"],))
+        openers = [threading.Thread(target=open_store) for _ in range(2)]
+        for t in openers:
+            t.start()
+        deadline = time.monotonic() + 120
+        while waiting_for_migrations() < 2 and not failed:
+            assert time.monotonic() < deadline, "the two openers never queued on the migrations lock"
+            time.sleep(0.05)
+        assert _tables(pg_url) == set()  # neither wrote anything before taking the lock
+        holder.rollback()  # releases the lock
+    for t in openers:
+        t.join(120)
+    assert not failed, failed
+    assert opened == [len(MIGRATIONS)] * 2
+    with psycopg.connect(pg_url) as conn:
+        versions = [v for (v,) in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+    assert versions == list(range(1, len(MIGRATIONS) + 1))
+
+
 def test_every_term_a_migration_names_has_a_form_in_both_dialects():
     from claimcheck.store.schema import TERMS, render, steps
 

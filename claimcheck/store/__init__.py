@@ -363,18 +363,24 @@ class Store:
     # ------------------------------------------------------------------ migrations
 
     def schema_version(self) -> int:
-        self._exec(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        row = self._rows("SELECT MAX(version) AS v FROM schema_migrations")[0]
-        return int(row["v"] or 0)
+        """The migrations applied (0: none, or not a claimcheck database).  It only
+        reads: a review command pointed at the wrong database leaves it as it was, and
+        only ``migrate``, under its lock, creates ``schema_migrations``."""
+        try:
+            rows = self._backend.execute("SELECT MAX(version) AS v FROM schema_migrations").fetchall()
+        except self._backend.errors as exc:
+            # no table yet: nothing applied.  Inside a transaction the error stands
+            # (PostgreSQL has aborted the transaction; it cannot go on as if nothing failed)
+            if self._depth or not self._backend.missing_table(exc):
+                raise self._error("cannot read its schema version", exc) from exc
+            return 0
+        return int(rows[0]["v"] or 0)
 
     def migrate(self) -> int:
-        """Apply the migrations this database lacks, each in its own transaction."""
-        with self.transaction():  # two processes opening a new database: one creates the table
-            self._backend.lock_for_transaction("migrations")
-            version = self.schema_version()
+        """Apply the migrations this database lacks, each in its own transaction.  Two
+        processes opening a new database at once apply each migration once: each
+        transaction takes the ``migrations`` lock and looks again."""
+        version = self.schema_version()
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"has schema version {version}, newer than this claimcheck knows ({len(MIGRATIONS)})",
@@ -386,6 +392,8 @@ class Store:
             try:
                 with self.transaction():
                     self._backend.lock_for_transaction("migrations")
+                    self._exec("CREATE TABLE IF NOT EXISTS schema_migrations "
+                               "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
                     if self.schema_version() >= number:  # another process applied it first
                         continue
                     for step in steps(migration):

@@ -111,6 +111,10 @@ class Backend(ABC):
     def busy(self, exc: BaseException) -> bool:
         return "locked" in str(exc) or "busy" in str(exc)
 
+    def missing_table(self, exc: BaseException) -> bool:
+        """Whether the statement failed because a table it names does not exist."""
+        return isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc)
+
     # -- locks (no-ops that succeed, unless the database is shared by several runs)
     def try_lock(self, kind: str, key: int = 0) -> bool:
         return True
@@ -227,6 +231,9 @@ class PostgresBackend(Backend):
 
     def busy(self, exc: BaseException) -> bool:
         return isinstance(exc, (self._psycopg.errors.LockNotAvailable, self._psycopg.errors.DeadlockDetected))
+
+    def missing_table(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.errors.UndefinedTable)
 
     def _translate(self, sql: str) -> str:
         out = self._sql.get(sql)
