@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stories", help="comma-separated story folders")
     ap.add_argument("--limit", type=int, default=40, help="at most this many stories")
     args = ap.parse_args(argv)
-    from claimcheck.evaluate import evaluate_stories
     from claimcheck.explain import format_explanations, format_stage_counts
+    from claimcheck.suite import evaluate_stories
 
     corpus = Path(args.corpus)
     names: list[str] = []

@@ -3,7 +3,7 @@
     >>> import claimcheck
     >>> report = claimcheck.check("seeds/")            # a folder, paths or Article objects
     >>> report.discrepancies[0].explanation
-    >>> report.to_frame()                              # one row per discrepancy (pandas)
+    >>> claimcheck.to_frame(report)                    # one row per discrepancy (pandas)
 
 Importing the package is cheap: the pipeline, the batch and the store (and with them
 numpy, spaCy, torch and pandas) load when first used, so ``claimcheck --help`` and
@@ -39,22 +39,26 @@ from claimcheck.trace import DetectionTrace
 if TYPE_CHECKING:  # pragma: no cover
     from claimcheck.batch import BatchResult, run_batch
     from claimcheck.pipeline import ClaimsRead, analyse, check, read_claims
+    from claimcheck.report.tables import discrepancies_frame as to_frame
     from claimcheck.store import Store
 
 __version__ = "0.1.0"
 
-# name -> the module that defines it, imported on first use
+# name -> the module that defines it ("module:name" where it goes by another name there),
+# imported on first use
 _LAZY = {
     "BatchResult": "claimcheck.batch", "run_batch": "claimcheck.batch",
     "ClaimsRead": "claimcheck.pipeline", "analyse": "claimcheck.pipeline", "check": "claimcheck.pipeline",
     "read_claims": "claimcheck.pipeline",
     "Store": "claimcheck.store",
+    "to_frame": "claimcheck.report.tables:discrepancies_frame",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module, _, attribute = _LAZY[name].partition(":")
+        value = getattr(importlib.import_module(module), attribute or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'claimcheck' has no attribute {name!r}")
@@ -68,5 +72,5 @@ __all__ = [
     "Article", "Claim", "ClaimGroup", "ClaimcheckError", "ClaimsRead", "Config", "Discrepancy",
     "DiscrepancyKind", "Entity", "EntityMention", "Evidence", "HedgeWidths", "Modality",
     "Quantity", "QuantityKind", "Report", "Severity", "Span", "Speaker", "analyse", "check",
-    "read_claims", "BatchResult", "DetectionTrace", "Store", "run_batch",
+    "read_claims", "BatchResult", "DetectionTrace", "Store", "run_batch", "to_frame",
 ]

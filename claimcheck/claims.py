@@ -54,7 +54,7 @@ from claimcheck.models import (
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["extract_claims"]
+__all__ = ["extract_claims", "quoted_ranges"]
 
 # --------------------------------------------------------------------------- word lists
 # Every lexical rule of the stage lives here, so tuning means editing one block.
@@ -479,6 +479,12 @@ def _find_posts(text: str, line_starts: list[int]) -> tuple[list[_Post], list[tu
             if k not in in_post:
                 posts.append(_Post(start, end, Speaker("social media post", SpeakerKind.SOCIAL_POST)))
     return posts, masked
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The inner ranges of the quoted passages of a text, as this stage reads them (the
+    quote detector compares what two outlets quote)."""
+    return [(q.start, q.end) for q in _find_quotes(text)]
 
 
 def _find_quotes(text: str) -> list[_Quote]:

@@ -155,17 +155,9 @@ def evaluate_cmd(
 
     On a folder of story folders, runs every story in one process and prints one table (per story, per kind, total). With --gold, scores one story and lists each gold item.
     """
-    from claimcheck.evaluate import (
-        SuiteEval,
-        StoryEval,
-        evaluate,
-        evaluate_stories,
-        evaluate_story,
-        format_eval,
-        format_suite,
-        load_gold,
-    )
+    from claimcheck.evaluate import evaluate, format_eval, load_gold
     from claimcheck.explain import format_explanations
+    from claimcheck.suite import StoryEval, SuiteEval, evaluate_stories, evaluate_story, format_suite
 
     if gold is None and report_json is not None:
         raise typer.BadParameter("--report scores one story: give its gold file with --gold", param_hint="--report")

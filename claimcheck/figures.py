@@ -29,12 +29,21 @@ by the similarity of their contexts.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from claimcheck.claims import (
+    FUTURE_MODALS,
+    OPINION_LEMMAS,
+    PLEDGE_LEMMAS,
+    PLEDGE_WITH_COMPLEMENT,
+    PREDICTION_LEMMAS,
+    PREDICTION_MODALS,
+)
 from claimcheck.data import load_data
 from claimcheck.entities import fold_name
 from claimcheck.models import Claim, EntityMention, Modality, Quantity, QuantityKind, SpeakerKind
@@ -175,11 +184,14 @@ def is_generic_count_noun(lemma: str) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[Figure]:
+def read_figures(
+    claims: Sequence[Claim], doc: Doc, *, offset: int = 0, date: dt.date | None = None
+) -> list[Figure]:
     """The slots of every amount in an article's claims.
 
     ``doc`` is the parse of the article text from ``offset`` on (claims carry article
-    offsets, and their mentions carry linked entity ids).
+    offsets, and their mentions carry linked entity ids); ``date``, the article's, resolves
+    a weekday ("on Saturday") to the day it names, so it meets "March 15".
     """
     out: list[Figure] = []
     ordered = sorted({(q.start, q.end): q for c in claims for q in c.quantities}.values(), key=lambda q: q.start)
@@ -197,7 +209,7 @@ def read_figures(claims: Sequence[Claim], doc: Doc, *, offset: int = 0) -> list[
         for index, q in enumerate(claim.quantities):
             if q.kind in _SCENE_KINDS or (q.start, q.end) in conversions or home[(q.start, q.end)] != claim.id:
                 continue
-            figure = _read_one(claim, index, q, doc, offset, mentions)
+            figure = _read_one(claim, index, q, doc, offset, mentions, date)
             if figure is None:
                 continue
             before = out[-1] if out and out[-1].claim_id == claim.id else None
@@ -376,9 +388,16 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
     if p.value_of is not None:
         lemma = p.value_of.lemma_.lower()
         of = _of_object(p.value_of) if lemma in _amount_nouns() else None
+        if of is not None and of.i in p.inside:
+            of = None  # "a total of £116 million": the "of" object is the figure itself
         if of is not None:  # "the proportion of votes was 28.6%", "the number of injured rose to 329"
             inner = of.lemma_.lower()
             return measure_class(inner) or inner, (lemma, inner)
+        if lemma in _amount_nouns():  # "the US tariff rate", "the death toll level": the noun before says what
+            kinds = [c for c in p.value_of.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            if kinds:
+                inner = kinds[-1].lemma_.lower()
+                return measure_class(inner) or inner, (inner, lemma)
         return measure_class(lemma) or lemma, (lemma,)
     words: list[str] = []
     candidates: list[str] = []
@@ -421,6 +440,20 @@ def _measure(p: _Parts) -> tuple[str | None, tuple[str, ...]]:
         cls = measure_class(c)
         if cls:  # "750 girls attending" and "23 girls missing" are two counts
             return cls, tuple(words)
+    if noun is None and p.verb is not None:
+        # "Of the fatalities, 87 occurred in Kerr County": the set the figure is taken from
+        for child in p.verb.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj" and measure_class(g.lemma_.lower()):
+                        return measure_class(g.lemma_.lower()), (g.lemma_.lower(),)
+    if p.root is not None and noun is None:
+        # "$2.48 trillion in lost value": a sum "in" what it is counted as
+        for child in p.root.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i not in p.inside:
+                for g in child.children:
+                    if g.dep_ == "pobj" and g.pos_ == "NOUN":
+                        return measure_class(g.lemma_.lower()) or g.lemma_.lower(), (g.lemma_.lower(),)
     return None, tuple(words)
 
 
@@ -534,6 +567,20 @@ def _age_holder(q: Quantity, mentions: Sequence[EntityMention], doc: Doc, offset
     return ()
 
 
+_WEEKDAY_INDEX = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+
+
+def _weekday(name: str, date: dt.date | None) -> str:
+    """A weekday as the day it names: the last such day on or before the article's date,
+    written as a date interval is (so "on Saturday" meets "March 15"); the name alone when
+    the article has no date."""
+    if date is None:
+        return name
+    back = (date.weekday() - _WEEKDAY_INDEX[name]) % 7
+    day = date - dt.timedelta(days=back)
+    return f"[{day.isoformat()}]"
+
+
 def _arcs(a: Token, b: Token) -> int:
     """Dependency arcs between two tokens of one sentence."""
     up_a = [a, *a.ancestors]
@@ -544,7 +591,9 @@ def _arcs(a: Token, b: Token) -> int:
     return 99
 
 
-def _times(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def _times(
+    claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int, date: dt.date | None = None
+) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """Years, dates and weekdays attached to the figure in the parse: "in 1960 a
     magnitude 6.7 quake", "fell 5.5% on Friday"; a year that dates something else in the
     sentence ("+4.4% compared to 2021") is not the figure's."""
@@ -564,7 +613,7 @@ def _times(claim: Claim, q: Quantity, p: _Parts, doc: Doc, offset: int) -> tuple
             days.add(other.interval())
     for t in p.root.sent:
         if t.lower_ in _WEEKDAYS and min(_arcs(t, p.root), _arcs(t, anchor)) <= _MAX_TIME_ARCS:
-            days.add(t.lower_)
+            days.add(_weekday(t.lower_, date))
     return tuple(sorted(years)), tuple(sorted(days))
 
 
@@ -589,7 +638,7 @@ def _moved(p: _Parts) -> bool:
 
 
 def _qualifiers(p: _Parts) -> tuple[str, ...]:
-    noun = p.counted or p.base
+    noun = p.counted  # a share's base ("of the eligible voters") is not what it measures
     if noun is None:
         return ()
     return tuple(
@@ -603,10 +652,9 @@ def _qualifiers(p: _Parts) -> tuple[str, ...]:
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "conj", "parataxis", "csubj", "acl", "xcomp"})
 
 
-def _clause_context(p: _Parts) -> str:
-    """The figure's own clause with the figure masked: its verb and what hangs from it,
-    less the clauses of their own that hang from it ("Turnout in the election reached N",
-    not the whole sentence around it).  What the embedding of a figure compares."""
+def _clause_tokens(p: _Parts) -> set[int]:
+    """The figure's own clause: its verb and what hangs from it, less the clauses of
+    their own that hang from it."""
     head = p.verb or p.root
     keep: set[int] = set()
     stack = [head]
@@ -617,7 +665,13 @@ def _clause_context(p: _Parts) -> str:
             if c.dep_ in _CLAUSE_DEPS and c.pos_ in ("VERB", "AUX") and not any(x.i in p.inside for x in c.subtree):
                 continue
             stack.append(c)
-    keep |= p.inside
+    return keep | p.inside
+
+
+def _clause_context(p: _Parts) -> str:
+    """The figure's own clause with the figure masked ("Turnout in the election reached
+    N", not the whole sentence around it).  What the embedding of a figure compares."""
+    keep = _clause_tokens(p)
     words: list[str] = []
     masked = False
     for t in p.root.doc[min(keep) : max(keep) + 1]:
@@ -707,8 +761,31 @@ def _is_change(q: Quantity, p: _Parts, text: str, offset: int) -> bool:
 _CHANGE_VERBS = frozenset("fall drop decline sink shed lose gain add slip slide tumble plunge".split())
 
 
+def _modality(claim: Claim, p: _Parts) -> Modality:
+    """The claim's modality, unless the figure's own clause carries none of its cues: in
+    "the manager had wanted two strikers and succeeded, signing Wissa for £50m" the want
+    is a plan, the £50m a fact; in "in a tragic turn of events, 26 people died" the
+    judgement is the outlet's, the toll a fact.  The clause is followed up from the figure's verb through
+    its complements, not across a coordinated verb (a separate statement)."""
+    if claim.modality == Modality.FACT:
+        return claim.modality
+    # "In a tragic turn of events, 26 people lost their lives": a judging word around a
+    # count does not make the count an opinion
+    cues = PLEDGE_LEMMAS | PLEDGE_WITH_COMPLEMENT | PREDICTION_LEMMAS | OPINION_LEMMAS
+    modals = PREDICTION_MODALS | FUTURE_MODALS
+    t = p.verb or p.root
+    for _ in range(10):
+        if t.lemma_.lower() in cues or any(c.dep_ == "aux" and c.lower_ in modals for c in t.children):
+            return claim.modality
+        if t.dep_ in ("conj", "ROOT") or t.head.i == t.i:
+            break
+        t = t.head
+    return Modality.FACT
+
+
 def _read_one(
-    claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention]
+    claim: Claim, index: int, q: Quantity, doc: Doc, offset: int, mentions: Sequence[EntityMention],
+    date: dt.date | None = None,
 ) -> Figure | None:
     tokens = _tokens(doc, q.start - offset, q.end - offset)
     root = _root(tokens)
@@ -733,8 +810,15 @@ def _read_one(
         owner_tokens = [t for t in owner_tokens if any(a <= t.idx < b for a, b in within)]
         other_tokens = [t for t in other_tokens if any(a <= t.idx < b for a, b in within)]
         holders = (adjacent,) if adjacent else tuple(_entities_at(owner_tokens, mentions, offset))
-        participants = tuple(e for e in _entities_at(other_tokens, mentions, offset) if e not in holders)
-    years, days = _times(claim, q, p, doc, offset)
+        # others taking part: anyone named in the figure's own clause ("the signing of
+        # Yoane Wissa from Brentford for £55m"), the agents and places read above first
+        clause = _clause_tokens(p)
+        named = [m.entity_id for m in mentions
+                 if any(t.i in clause for t in _tokens(doc, m.start - offset, m.end - offset))]
+        participants = tuple(dict.fromkeys(
+            e for e in [*_entities_at(other_tokens, mentions, offset), *named] if e not in holders
+        ))
+    years, days = _times(claim, q, p, doc, offset, date)
     sentence = doc.text[claim.sentence.start - offset : claim.sentence.end - offset]
     claim_tokens = [t for sp in claim.spans for t in _tokens(doc, sp.start - offset, sp.end - offset)]
     scope_of = _scope_words()
@@ -751,7 +835,7 @@ def _read_one(
         years=years,
         days=days,
         speaker=_speaker(claim, sentence),
-        modality=claim.modality,
+        modality=_modality(claim, p),
         successive=_moved(p),
         context=_context(p, claim, q),
         qualifiers=_qualifiers(p),

@@ -4,6 +4,10 @@ Data flows one way: ``Article -> Claim (+ Quantity, EntityMention) -> ClaimGroup
 Discrepancy -> Report``.  Every record that points into an article does so with
 character offsets into ``Article.text``, which is the file exactly as decoded from
 disk, so evidence can always be traced back to the original bytes.
+
+The records import nothing else of claimcheck, so every stage can build on them: what is
+computed from a record (a figure in words, a report as a table) lives with the stage
+that computes it (``quantities.quantity_in_words``, ``report.tables.discrepancies_frame``).
 """
 
 from __future__ import annotations
@@ -12,10 +16,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from typing import Any
 
 
 # --------------------------------------------------------------------------- articles
@@ -154,13 +155,6 @@ class Quantity:
     def describe(self) -> str:
         """The normalised reading, for explanations: ``nearly 27% = [25.5, 27]``."""
         return f"{self.text} = {self.interval()}"
-
-    def in_words(self) -> str:
-        """The figure and the interval it allows in words, for a card's details line:
-        ``about 45 million, so 44–46 million`` (see ``quantities.quantity_in_words``)."""
-        from claimcheck.quantities import quantity_in_words  # quantities builds on this module
-
-        return quantity_in_words(self)
 
 
 def _fmt(x: float) -> str:
@@ -375,9 +369,3 @@ class Report:
         if index is None or len(index) != len(self.claims):
             index = self.__dict__["_claim_index"] = {c.id: c for c in self.claims}
         return index[claim_id]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per discrepancy, sides flattened: what the CSV report holds."""
-        from claimcheck.report.tables import discrepancies_frame
-
-        return discrepancies_frame(self)

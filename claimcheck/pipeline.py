@@ -191,7 +191,10 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
     with timers[0].stage("parse"):  # fills the cache each story's _extract reads from
         parse_articles([a.text[a.body_start :] for articles in stories for a in articles], config)
     extracted = _extract_all(stories, timers, config)
-    texts = [c.text for e in extracted if isinstance(e, _Extracted) for c in e.claims]
+    # the claims, and the figures' clauses the numeric detector compares: one call, sorted
+    # by length inside, so each story's encode is then a lookup
+    texts = [t for e in extracted if isinstance(e, _Extracted)
+             for t in (*(c.text for c in e.claims), *(f.context for f in e.figures))]
     if texts:
         with timers[0].stage("embed"):  # one call; each story's encode is then a lookup
             get_embedder(config).encode(texts)
@@ -358,7 +361,8 @@ def _extract(articles: Sequence[Article], config: Config, timer: _Timer) -> _Ext
                 by_article.setdefault(claim.article_id, []).append(claim)
             figures: list[Figure] = []
             for article, doc in kept:
-                figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start))
+                figures.extend(read_figures(by_article.get(article.id, []), doc, offset=article.body_start,
+                                            date=article.date or reference))
         return _Extracted(articles=kept_articles, claims=claims, entities=list(entities), mentions=linked,
                           figures=figures, problems=tuple(problems))
 
@@ -371,6 +375,8 @@ def _finish(
     with timer.stage("embed"):
         embedder = get_embedder(config)
         vectors = embedder.encode([c.text for c in claims]) if claims else None
+        if extracted.figures:  # the same batch for the figures' clauses
+            embedder.encode([f.context for f in extracted.figures])
 
     with timer.stage("align"):
         groups = group_claims(claims, vectors, config) if claims else []

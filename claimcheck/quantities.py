@@ -839,7 +839,40 @@ def parse_quantities(
         else:
             i += 1
         _read_atom(scan, atom)
+    _read_one_unit_spans(scan)
     return _join_compound_durations(sorted(scan.found, key=lambda q: q.start), text, offset)
+
+
+# "in less than an hour", "for a week", "within a day": one unit of time after a hedge or
+# a preposition of time (a bare "a year" is too often no span: "a year of protests").
+_ONE_UNIT_RE = re.compile(r"\b(?:an?|one)\s+(second|minute|hour|day|week|month|year|decade)\b", re.IGNORECASE)
+_SPAN_LEAD_RE = re.compile(
+    r"\b(?:in|for|within|over|after|than|under|about|nearly|almost|around|roughly|barely)\s+$", re.IGNORECASE
+)
+_HEDGE_BEFORE_SPAN_RE = re.compile(
+    r"(" + "|".join(map(re.escape, sorted({h for hs in _HEDGE_PHRASES.values() for h in hs}, key=len, reverse=True)))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+
+
+def _read_one_unit_spans(scan: _Scan) -> None:
+    text = scan.text
+    for m in _ONE_UNIT_RE.finditer(text):
+        start, end = m.span()
+        before = text[max(0, start - 24) : start]
+        if _SPAN_LEAD_RE.search(before) is None or not scan.is_free(start, end):
+            continue
+        stated, factor = _DURATION_UNITS[m.group(1).lower()]
+        hedge_m = _HEDGE_BEFORE_SPAN_RE.search(before)
+        span_start = start - (len(before) - hedge_m.start()) if hedge_m else start
+        hedge = hedge_m.group(1) if hedge_m and scan.is_free(span_start, start) else None
+        if hedge is None:
+            span_start = start
+        reading = hedge_reading(hedge)
+        # a unit as said ("for a week") is that unit, rounded like a stated term
+        low, high = hedge_interval(factor, factor, Reading.STATED if reading is Reading.EXACT else reading, scan.hedges)
+        scan.emit(span_start, end, QuantityKind.DURATION, factor, low, high, stated, hedge=hedge)
 
 
 # A larger unit and the next one down, told together: "four years and two months".

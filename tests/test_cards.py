@@ -25,6 +25,7 @@ from claimcheck.models import (
     Severity,
     Span,
 )
+from claimcheck.quantities import quantity_in_words
 from claimcheck.report.common import TITLE_CHARS, card_title, plain_subject
 from claimcheck.report.html import render_html
 from claimcheck.report.jsonfmt import report_to_dict
@@ -121,7 +122,7 @@ def ferry_report() -> Report:
     qb = Quantity("38 million", at_b, at_b + 10, 38e6, 37.5e6, 38.5e6, QuantityKind.COUNT)
     evidence = tuple(
         Evidence(art.id, 0, len(art.text), art.text, value=q.text, highlights=(Span(q.start, q.end),),
-                 detail=q.in_words())
+                 detail=quantity_in_words(q))
         for art, q in ((a, qa), (b, qb))
     )
     d = Discrepancy("num-1", K.NUMERIC, Severity.HIGH, 0.9,

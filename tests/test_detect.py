@@ -113,7 +113,7 @@ def fig(measure: str | None = "dead", *, holders=(), years=(), parts=(), scope=(
         (fig(holders=["p:ruiz"]), fig(holders=["p:lund"]), "holder"),
         (fig(years=[1960]), fig(), "time"),  # another year's event is another event
         (fig(parts=["first"]), fig(parts=["runoff"]), "part"),
-        (fig(parts=["first"]), fig(), "part"),
+        (fig(parts=["first"], kind=QuantityKind.PERCENT), fig(kind=QuantityKind.PERCENT), "part"),
         (fig(scope=["area:statewide"]), fig(scope=["area:nationwide"]), "scope"),
         (fig(modality=Modality.PLEDGE), fig(), "modality"),
         (fig(kind=QuantityKind.PERCENT), fig(), "kind"),
@@ -123,6 +123,12 @@ def test_slots_are_told_apart_by_what_they_say(a, b, gate):
     from claimcheck.detect.numeric import _Slots
 
     assert slot_gate(a, b, _Slots(story_year=2025, multi=frozenset())) == gate
+
+
+def test_a_count_told_on_the_final_day_of_something_is_not_of_another_contest():
+    from claimcheck.detect.numeric import _Slots
+
+    assert slot_gate(fig(parts=["final"]), fig(), _Slots(2025, frozenset())) is None
 
 
 def test_a_forecast_and_a_fact_may_fill_one_slot():
@@ -298,3 +304,41 @@ def test_two_tolls_for_the_same_day_stay_a_conflict():
     ]
     [d] = found(claimcheck.check(articles, CONFIG))
     assert d.severity == Severity.HIGH
+
+
+def test_one_speakers_words_quoted_two_ways_are_shown():
+    report = story('"We are working day and night to quickly stop the spread of the fire and protect every home," '
+                   'said Mayor Lena Ortiz on Friday.',
+                   '"We are working day and night to rapidly halt the spread of the fire and protect every home," '
+                   'said Mayor Lena Ortiz on Friday.')
+    [d] = found(report, DiscrepancyKind.OTHER)
+    assert "Lena Ortiz" in d.title and {e.value for e in d.evidence} == {"quickly stop", "rapidly halt"}
+
+
+def test_a_quote_with_contractions_expanded_or_cut_short_is_the_same_quote():
+    report = story('"We\'re going to rebuild every home that was lost," said Mayor Lena Ortiz.',
+                   '"We are going to rebuild every home," said Mayor Lena Ortiz.')
+    assert found(report, DiscrepancyKind.OTHER) == []
+
+
+def test_one_acronym_spelled_out_as_two_names_is_shown():
+    report = story("The Northern Farmers League (NFL) won four seats in the regional vote.",
+                   "The National Freedom List (NFL) won four seats in the regional vote.")
+    [d] = found(report, DiscrepancyKind.ENTITY_ATTRIBUTE)
+    assert "NFL" in d.title
+
+
+def test_one_acronym_spelled_out_in_two_word_orders_is_one_name():
+    report = story("The Alliance Marta Velez (AMV) won four seats in the regional vote.",
+                   "The Marta Velez Alliance for Change (AMV) won four seats in the regional vote.")
+    assert found(report, DiscrepancyKind.ENTITY_ATTRIBUTE) == []
+
+
+def test_one_fee_in_two_currencies_is_compared_at_a_rough_rate():
+    from claimcheck.detect.numeric import figures_overlap
+
+    pounds = q("£76 million", 76e6, 75.5e6, 76.5e6, QuantityKind.MONEY, "GBP")
+    euros = q("€88 million", 88e6, 87.5e6, 88.5e6, QuantityKind.MONEY, "EUR")
+    assert figures_overlap(pounds, euros)  # the same sum restated
+    far = q("€60 million", 60e6, 59.5e6, 60.5e6, QuantityKind.MONEY, "EUR")
+    assert not figures_overlap(pounds, far)

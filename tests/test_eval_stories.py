@@ -13,8 +13,9 @@ import yaml
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
-from claimcheck.evaluate import Tally, evaluate_stories, format_suite, load_gold, story_folders, tally
+from claimcheck.evaluate import load_gold
 from claimcheck.explain import format_explanation
+from claimcheck.suite import Tally, evaluate_stories, format_suite, story_folders, tally
 
 from .conftest import FIXTURES, REPO
 

@@ -108,3 +108,17 @@ def test_a_tally_given_against_a_base_keeps_the_base():
 def test_a_signed_figure_is_a_change_not_a_level():
     found = figures_of("The Greens won 28.6% of the vote (+4.4% compared to 2021).")
     assert found["4.4%"].change and not found["28.6%"].change
+
+
+def test_a_weekday_is_the_day_it_names_before_the_articles_date():
+    # the article is dated Monday 10 March: "on Friday" is 7 March, so it meets "on March 7"
+    by_weekday = figures_of("The index fell 5.5% on Friday, traders said.")["5.5%"]
+    by_date = figures_of("The index fell 5.5% on March 7, traders said.")["5.5%"]
+    assert by_weekday.days == by_date.days == ("[2025-03-07]",)
+
+
+def test_a_weekday_stays_a_name_when_the_article_has_no_date():
+    from claimcheck.pipeline import _extract, _Timer
+
+    figures = _extract([Article(id="a.txt", text="The index fell 5.5% on Friday.")], CONFIG, _Timer()).figures
+    assert figures[0].days == ("friday",)

@@ -36,7 +36,7 @@ def test_report_frame_has_one_row_per_discrepancy():
     report = claimcheck.check(
         [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)]
     )
-    frame = report.to_frame()
+    frame = claimcheck.to_frame(report)
     assert len(frame) == len(report.discrepancies)
     assert {"kind", "severity", "file_a", "start_a", "text_a", "file_b"} <= set(frame.columns)
 

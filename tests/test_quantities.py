@@ -18,6 +18,7 @@ from claimcheck.quantities import (
     hedge_reading,
     parse_number,
     parse_quantities,
+    quantity_in_words,
     significant_unit,
 )
 
@@ -616,19 +617,19 @@ def test_exact_decimal_figures_contain_themselves(whole, places, digits, suffix)
     ("Chilean miners were paid CLP 400 million.", "CLP 400 million", "CLP 400 million, so 395–405 million CLP"),
 ])
 def test_a_figure_in_words_says_what_it_was_and_the_interval_it_allows(text, surface, words):
-    assert only(text, surface).in_words() == words
+    assert quantity_in_words(only(text, surface)) == words
 
 
 def test_dates_in_words_are_dates():
-    assert only("He takes office on March 11, 2026.", "March 11, 2026").in_words() == \
+    assert quantity_in_words(only("He takes office on March 11, 2026.", "March 11, 2026")) == \
         "March 11, 2026, so 11 March 2026"
-    assert only("He takes office on March 11.", "March 11", ref_date=DEC_15_2025).in_words() == \
+    assert quantity_in_words(only("He takes office on March 11.", "March 11", ref_date=DEC_15_2025)) == \
         "March 11, so 11 March 2026"
-    assert only("He takes office on March 11.", "March 11").in_words() == "March 11, so 11 March, year not given"
-    assert only("The vote is in early March.", "early March", ref_date=DEC_15_2025).in_words() == \
+    assert quantity_in_words(only("He takes office on March 11.", "March 11")) == "March 11, so 11 March, year not given"
+    assert quantity_in_words(only("The vote is in early March.", "early March", ref_date=DEC_15_2025)) == \
         "early March, so 1–10 March 2026"
-    assert only("The mill opened in 1990.", "1990").in_words() == "1990"  # nothing to add
-    assert only("The mill opened 35 years ago.", "35 years ago", ref_date=DEC_15_2025).in_words() == \
+    assert quantity_in_words(only("The mill opened in 1990.", "1990")) == "1990"  # nothing to add
+    assert quantity_in_words(only("The mill opened 35 years ago.", "35 years ago", ref_date=DEC_15_2025)) == \
         "35 years ago, so 1989–1991"
 
 
@@ -646,7 +647,7 @@ def test_a_figure_in_words_never_shows_raw_intervals(kind, unit, bounds, open_lo
     low, value, high = bounds
     q = Quantity("some figure", 0, 11, value, -INF if open_low else low, INF if open_high else high, kind, unit,
                  hedge=hedge)
-    words = q.in_words()
+    words = quantity_in_words(q)
     assert words.startswith("some figure")
     for raw in ("[", "]", "inf", "∞", "e+", "e-", "nan"):
         assert raw not in words, (raw, words)
@@ -662,3 +663,19 @@ def test_a_span_told_in_two_units_is_one_span_in_the_smaller():
 def test_several_hundred_thousand_is_hundreds_of_thousands():
     [q] = parse_quantities("Several hundred thousand people rallied in the capital.")
     assert (q.text, q.low, q.high) == ("Several hundred thousand", 300_000, 900_000)
+
+
+@pytest.mark.parametrize(
+    "text, surface, low, high",
+    [
+        ("More than a foot of rain fell in less than an hour.", "less than an hour", 0, 1),
+        ("The talks went on for a week.", "a week", 0.5, 1.5),
+    ],
+)
+def test_one_unit_of_time_after_a_hedge_or_a_preposition_is_a_span(text, surface, low, high):
+    [q] = [q for q in parse_quantities(text) if q.kind == K.DURATION]
+    assert (q.text, q.low, q.high) == (surface, low, high)
+
+
+def test_a_bare_a_year_is_no_span():
+    assert [q for q in parse_quantities("It was a year of protests.") if q.kind == K.DURATION] == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import claimcheck
 from claimcheck.models import (
     Article,
     Claim,
@@ -378,9 +379,9 @@ def test_csv_round_trips_through_pandas(report, tmp_path):
     assert json.loads(frame.loc[0, "other_sides"]) == []
 
 
-def test_to_frame_is_the_discrepancies_table(report):
-    frame = report.to_frame()
-    assert frame.equals(discrepancies_frame(report))
+def test_the_public_to_frame_is_the_discrepancies_table(report):
+    assert claimcheck.to_frame is discrepancies_frame
+    frame = claimcheck.to_frame(report)
     assert str(frame["start_a"].dtype) == "Int64"
 
 

@@ -9,12 +9,20 @@ run.  The built-in ones:
 * ``offices`` — one person given two offices that cannot be held together;
 * ``spelling`` — one name spelled two ways;
 * ``scope`` — one figure given two reaches ("statewide" / "nationwide");
-* ``attribution`` — one figure credited to two different named sources.
+* ``attribution`` — one figure credited to two different named sources;
+* ``quotes`` — one speaker's words quoted two ways;
+* ``acronyms`` — one acronym spelled out as two different names;
+* ``dates`` — one event dated differently by two sources (``dates.py``);
+* ``outcomes`` — one event told with opposite outcomes ("approved" / "rejected");
+* ``attributes`` — one thing given two values of an exclusive set ("minor" / "moderate"
+  injuries, north-east / south-west of a city).
 """
 
 from __future__ import annotations
 
-from claimcheck.detect import attribution, margin, numeric, offices, scope, spelling  # noqa: F401 - registrations
+from claimcheck.detect import (  # noqa: F401 - registrations
+    acronyms, attributes, attribution, dates, margin, numeric, offices, outcomes, quotes, scope, spelling,
+)
 from claimcheck.detect.context import Similarity, StoryContext, embedding_similarity, stable_id
 from claimcheck.detect.registry import (
     Detector,

@@ -8,28 +8,27 @@ no one), and the two names must not be one name written two ways.
 from __future__ import annotations
 
 from claimcheck.detect.context import StoryContext, stable_id
-from claimcheck.detect.numeric import _candidate_pairs, _story_slots, _threshold, intervals_overlap, slot_gate
+from claimcheck.detect.numeric import (
+    _candidate_pairs,
+    _named_source,
+    _story_slots,
+    _threshold,
+    intervals_overlap,
+    slot_gate,
+)
 from claimcheck.detect.registry import register_detector
 from claimcheck.entities import NameRelation, compare_names
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Severity
+from claimcheck.quantities import quantity_in_words
 
 NAME = "attribution"
-
-
-def _named(speaker: str | None) -> bool:
-    """A source named as a body or person ("the WHO", "Interior Ministry"), not a
-    description ("officials", "authorities", "the data")."""
-    if not speaker:
-        return False
-    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an")]
-    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 @register_detector(NAME, kinds=[DiscrepancyKind.ENTITY_ATTRIBUTE], label="Who gives a figure",
                    gates=("wording",))
 def detect_attribution_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     """The same figure of one slot, credited to two different named sources."""
-    figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _named(f.speaker)]
+    figures = [f for f in ctx.figures if f.modality != Modality.OPINION and _named_source(f.speaker)]
     if len(figures) < 2:
         return []
     slots = _story_slots(ctx, list(ctx.figures))
@@ -59,7 +58,7 @@ def detect_attribution_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                          f"{b.quantity.text} to {b.speaker} in {b.article_id}: one figure, two sources"),
             evidence=tuple(
                 ctx.claim_evidence(ctx.claim(f.claim_id), value=f.speaker, highlights=[f.quantity.span],
-                                   detail=f"{f.quantity.in_words()}, per {f.speaker}")
+                                   detail=f"{quantity_in_words(f.quantity)}, per {f.speaker}")
                 for f in (a, b)
             ),
             subject=a.measure,

@@ -23,6 +23,7 @@ from claimcheck.detect.registry import register_detector
 from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, contest_parts
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity, Span
+from claimcheck.quantities import quantity_in_words
 
 NAME = "margin"
 # a tally won by this many votes or fewer is narrow whatever the share ("voting 7-6")
@@ -271,7 +272,7 @@ def _margin_discrepancy(ctx: StoryContext, st: _Standing, reading: str, worded: 
         )
         evidence = [
             ctx.claim_evidence(st.claim, value=f"{q1.text} vs {q2.text}", highlights=[q1.span, q2.span],
-                               detail=f"{n1} {q1.in_words()}; {n2} {q2.in_words()}")
+                               detail=f"{n1} {quantity_in_words(q1)}; {n2} {quantity_in_words(q2)}")
         ]
         title = f"“{words[0]}” against {n1} {q1.text}, {n2} {q2.text}"
     for claim, cue in seen.values():

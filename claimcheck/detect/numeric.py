@@ -42,7 +42,7 @@ from claimcheck.detect.registry import register_detector
 from claimcheck.detect.values import exclusive_value
 from claimcheck.entities import fold_name
 from claimcheck.figures import Figure, measure_class
-from claimcheck.quantities import stated_bounds_included
+from claimcheck.quantities import quantity_in_words, stated_bounds_included
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Quantity, QuantityKind, Severity
 
 NAME = "numeric"
@@ -68,6 +68,35 @@ def intervals_overlap(a: Quantity, b: Quantity) -> bool:
         return (q.low < point < q.high) or (point == q.low and closed_low) or (point == q.high and closed_high)
 
     return holds(a, low) and holds(b, low)
+
+
+@functools.lru_cache(maxsize=1)
+def _rates() -> tuple[dict[str, float], float]:
+    data = load_data("currencies.yaml")
+    return ({code: float(v["rate"]) for code, v in data["usd_per_unit"].items()},
+            float(data["tolerance"]["fraction"]))
+
+
+def convertible(a: Quantity, b: Quantity) -> bool:
+    """Two sums in two currencies of ``data/currencies.yaml``."""
+    rates, _ = _rates()
+    return (a.kind == b.kind == QuantityKind.MONEY and a.unit != b.unit
+            and a.unit in rates and b.unit in rates)
+
+
+def in_currency_of(q: Quantity, other: Quantity) -> Quantity:
+    """``q`` restated in ``other``'s currency, widened by the rate tolerance."""
+    rates, tolerance = _rates()
+    factor = rates[q.unit] / rates[other.unit]
+    low, high = q.low * factor * (1 - tolerance), q.high * factor * (1 + tolerance)
+    return replace(q, value=q.value * factor, low=low, high=high, unit=other.unit, hedge="about")
+
+
+def figures_overlap(a: Quantity, b: Quantity) -> bool:
+    """``intervals_overlap``, with a sum in another currency converted first."""
+    if convertible(a, b):
+        return intervals_overlap(in_currency_of(a, b), b)
+    return intervals_overlap(a, b)
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,6 +132,7 @@ class _Slots:
     story_year: int | None
     multi: frozenset[tuple[str, tuple[str, str]]]  # (measure, kind) given twice in one article
     same_holder: Callable[[str, str], bool] = operator.eq
+    people: frozenset[str] = frozenset()  # entity ids of the story's people
 
 
 def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
@@ -117,7 +147,23 @@ def _holders(a: Figure, b: Figure, slots: _Slots) -> str:
         same(x, y) for x in b.holders for y in a.participants
     ):
         return "same"
+    people = slots.people
+    if any(same(x, y) for x in a.participants if x in people for y in b.participants if y in people):
+        return "same"  # "signing Wissa for £50m" / "the signing of Wissa for £55m": one person's deal
+    if _named_source(a.speaker) and _named_source(b.speaker) and same(
+        f"name:{fold_name(a.speaker or '')}", f"name:{fold_name(b.speaker or '')}"
+    ):
+        return "same"  # one named body's count of one measure ("the Interior Ministry said")
     return "none"
+
+
+def _named_source(speaker: str | None) -> bool:
+    """A source named as a body or a person ("the Interior Ministry", "Reuters"), not a
+    description ("officials", "police", "the data")."""
+    if not speaker:
+        return False
+    words = [w for w in speaker.split() if w.lower() not in ("the", "a", "an", "of", "for")]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _measures(a: Figure, b: Figure) -> str:
@@ -131,10 +177,13 @@ def _measures(a: Figure, b: Figure) -> str:
     return "none"
 
 
-def _qualified_apart(a: Figure, b: Figure) -> bool:
+def _qualified_apart(a: Figure, b: Figure, *, one_article: bool = False) -> bool:
     """"20 confirmed cases" / "28 suspected cases": two values of one exclusive set; or a
     narrowing word on one side only that the other claim never uses ("23 league goals" /
-    "62 goals")."""
+    "62 goals").  Within one article a narrowing word on one side always sets the two
+    apart: an article giving "62 goals" and "23 league goals" gives two tallies."""
+    if one_article and set(a.qualifiers) != set(b.qualifiers):
+        return True
     for x, y in ((a, b), (b, a)):
         for word in x.qualifiers:
             mine = exclusive_value(word)
@@ -143,14 +192,16 @@ def _qualified_apart(a: Figure, b: Figure) -> bool:
                 for w in y.qualifiers
             ):
                 return True
-            if not y.qualifiers and word not in y.lemmas:
+            if not y.qualifiers and word not in y.lemmas and mine is None:
+                # one side narrows what it counts ("league goals"); a value of an exclusive
+                # set on one side only ("confirmed deaths") narrows nothing the other denies
                 return True
     return False
 
 
 def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
     """The gate that keeps two figures' slots apart, or None when they may be one."""
-    if a.kind != b.kind:
+    if a.kind != b.kind and not convertible(a.quantity, b.quantity):
         return "kind"
     if a.modality != b.modality and {a.modality, b.modality} != {Modality.FACT, Modality.PREDICTION}:
         return "modality"
@@ -168,8 +219,10 @@ def slot_gate(a: Figure, b: Figure, slots: _Slots) -> str | None:
         return "time"  # "in 1960 a magnitude 6.7 quake" is another quake than the story's
     if a.days and b.days and not set(a.days) & set(b.days):
         return "time"
-    if a.parts != b.parts:
-        return "part"  # a first round's share is not the run-off's, nor the final result's
+    if a.parts != b.parts and (a.parts and b.parts or a.quantity.kind == QuantityKind.PERCENT):
+        # a first round's share is not the run-off's, nor the final result's; a sum or a
+        # count told on "the final day" of something is not thereby of another contest
+        return "part"
     if set(a.scope) != set(b.scope):
         return "scope"
     if a.periods and b.periods and not set(a.periods) & set(b.periods):
@@ -190,6 +243,10 @@ def _threshold(a: Figure, b: Figure, slots: _Slots, ctx: StoryContext) -> float:
             t = max(t, cfg.numeric_multi_similarity)
     else:
         t = cfg.numeric_holder_similarity if _holders(a, b, slots) == "same" else cfg.numeric_context_similarity
+    if a.quantity.kind == QuantityKind.DURATION:
+        # a span's unit says nothing of what it times (a term in office, a window, a
+        # sentence): spans are many in every story, so their wording must say it
+        t = max(t, cfg.numeric_multi_similarity)
     if _qualified_apart(a, b):
         t += cfg.numeric_qualifier_penalty
     return t
@@ -200,12 +257,15 @@ def _story_slots(ctx: StoryContext, figures: Sequence[Figure]) -> _Slots:
     for f in figures:
         by_article[f.article_id].append(f)
     date = ctx.story_date
-    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder)
+    people = frozenset(e.id for e in ctx.entities if e.label == "PERSON")
+    slots = _Slots(date.year if date else None, frozenset(), ctx.same_holder, people)
     multi = set()
     for fs in by_article.values():
         for x, y in itertools.combinations(fs, 2):
-            if (x.measure and x.measure == y.measure and x.kind == y.kind and _holders(x, y, slots) != "different"
-                    and not intervals_overlap(x.quantity, y.quantity)):
+            # one article giving two values of one slot ("62 goals" and "23 league goals"
+            # are two slots): the measure alone does not make the slot in this story
+            if (x.measure and x.measure == y.measure and slot_gate(x, y, slots) is None
+                    and not _qualified_apart(x, y, one_article=True) and not figures_overlap(x.quantity, y.quantity)):
                 multi.add((x.measure, x.kind))
     return replace(slots, multi=frozenset(multi))
 
@@ -217,7 +277,9 @@ def _candidate_pairs(figures: Sequence[Figure], vectors: np.ndarray) -> list[tup
     its ``_BLOCK_NEIGHBOURS`` nearest, so the work stays linear in the story's figures."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(figures):
-        blocks[f.kind].append(i)
+        # sums meet across currencies (a fee in pounds and in euros); other figures by unit
+        key = (f.kind[0], "") if f.quantity.kind == QuantityKind.MONEY else f.kind
+        blocks[key].append(i)
     out: dict[tuple[int, int], float] = {}
     for members in blocks.values():
         if len(members) < 2:
@@ -240,7 +302,7 @@ def _states_value(ctx: StoryContext, article: Sequence[Figure], mine: Figure, ot
     """Whether ``article`` (the figures of ``mine``'s article) also gives ``other``'s value
     for a slot ``other`` could fill: then the two articles do not disagree."""
     for f in article:
-        if f is mine or not intervals_overlap(f.quantity, other.quantity):
+        if f is mine or not figures_overlap(f.quantity, other.quantity):
             continue
         if slot_gate(f, other, slots) is not None:
             continue
@@ -286,7 +348,7 @@ def detect_numeric_conflicts(ctx: StoryContext) -> list[Discrepancy]:
     meet: dict[frozenset[str], float] = {}  # pairs whose slots are one, whatever their values
     for i, j, sim in pairs:
         a, b = figures[i], figures[j]
-        apart = not intervals_overlap(a.quantity, b.quantity)
+        apart = not figures_overlap(a.quantity, b.quantity)
         gate = slot_gate(a, b, slots)
         if gate is None:
             threshold = _threshold(a, b, slots, ctx)
@@ -396,7 +458,7 @@ def _sides(pairs: Sequence[tuple[Figure, Figure, float]]) -> list[list[Figure]]:
     sides: list[list[Figure]] = []
     for f in sorted(members.values(), key=lambda f: (f.quantity.value, f.id)):
         for side in sides:
-            if all(intervals_overlap(f.quantity, g.quantity) for g in side):
+            if all(figures_overlap(f.quantity, g.quantity) for g in side):
                 side.append(f)
                 break
         else:
@@ -455,20 +517,33 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         score.update({(b.id, a.id): s for a, b, s in component})
         odd = list({f.article_id: f for f in odd}.values())
 
-        def central(side: Sequence[Figure]) -> Figure:
-            """The telling most like the other sides' (the clearest contrast)."""
+        def central(side: Sequence[Figure], among: Sequence[Figure] | None = None) -> Figure:
+            """The telling of ``among`` (by default the whole side) most like the other
+            sides' (the clearest contrast)."""
             others = [g for other in sides if other is not side for g in other]
-            return max(side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
+            return max(among or side, key=lambda f: (sum(score.get((f.id, g.id), 0.0) for g in others), f.id))
 
         first = central(odd)
         odd = [first, *(f for f in odd if f is not first)]
-        reps = [central(side) for side in sides[1:]]
+        # each side is told by a figure that itself disagrees with the rare side's: a side
+        # is a set of figures that all overlap each other, so one of its members may still
+        # overlap the rare figure shown ("a little over 54%" and "just under 56%")
+        apart = [[g for g in side if not figures_overlap(g.quantity, first.quantity)] for side in sides[1:]]
+        kept = [(side, cands) for side, cands in zip(sides[1:], apart, strict=True) if cands]
+        if not kept:
+            continue
+        sides = [sides[0], *(side for side, _ in kept)]
+        reps = [central(side, cands) for side, cands in kept]
         shown = [first, *reps]
         # a second telling of each other value, when another outlet gives it: "A says
         # 28; B and C say 26" is the editor's first question answered
         extra = []
         for side, rep in zip(sides[1:], reps, strict=True):
-            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}),
+            # written exactly alike: "26" beside "26", never "Fifteen" beside "15", so a card
+            # never sets two wordings of one value side by side as if they differed
+            ranked = sorted((f for f in side if f.article_id not in {rep.article_id, first.article_id}
+                             and f.quantity.text.lower() == rep.quantity.text.lower()
+                             and not figures_overlap(f.quantity, first.quantity)),
                             key=lambda f: (-sum(score.get((f.id, x.id), 0.0) for x in odd), f.id))
             extra += ranked[:1]
         if len({f.article_id for f in shown}) < 2:
@@ -501,14 +576,14 @@ def _discrepancies(ctx: StoryContext, clusters: Sequence[Sequence[tuple[Figure, 
         about = f" of {holder}" if holder else (f" {shown[0].topic}" if shown[0].topic else "")
         title = f"{measure}{about}: {values}"
         stated = "; ".join(
-            f"{f.quantity.in_words()} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
+            f"{quantity_in_words(f.quantity)} ({', '.join(g.article_id for g in (odd if f is odd[0] else [f]))}"
             f"{' and ' + str(also[id(f)]) + ' more' if also.get(id(f)) else ''}"
             f"{', per ' + f.speaker if f.speaker else ''})"
             for f in shown
         )
         evidence = tuple(
             ctx.claim_evidence(ctx.claim(f.claim_id), value=f.quantity.text, highlights=[f.quantity.span],
-                               detail=f.quantity.in_words())
+                               detail=quantity_in_words(f.quantity))
             for f in [*shown, *extra]
         )
         key = sorted({f"{f.article_id}:{f.quantity.start}" for f in shown})

@@ -14,6 +14,7 @@ from claimcheck.detect.numeric import _candidate_pairs, _story_slots, _threshold
 from claimcheck.detect.registry import register_detector
 from claimcheck.figures import Figure
 from claimcheck.models import Discrepancy, DiscrepancyKind, Modality, Severity
+from claimcheck.quantities import quantity_in_words
 
 NAME = "scope"
 
@@ -54,7 +55,7 @@ def detect_scope_conflicts(ctx: StoryContext) -> list[Discrepancy]:
                          f"“{reach_b}” in {b.article_id}: one figure, two reaches"),
             evidence=tuple(
                 ctx.claim_evidence(ctx.claim(f.claim_id), value=f"{f.quantity.text} ({r})",
-                                   highlights=[f.quantity.span], detail=f"{f.quantity.in_words()}, {r}")
+                                   highlights=[f.quantity.span], detail=f"{quantity_in_words(f.quantity)}, {r}")
                 for f, r in ((a, reach_a), (b, reach_b))
             ),
             subject=a.measure,

@@ -244,6 +244,10 @@ def _side(ctx: StoryContext, window: Window, claim, differing: set[str]) -> Evid
     return ctx.span_evidence(claim, span, value=ctx.text(claim.article_id, span.start, span.end), highlights=marks)
 
 
+# the common spelling is shown from this many sources at most (written exactly alike)
+_COMMON_SOURCES_SHOWN = 3
+
+
 def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy | None:
     """One side per spelling of the name: the first use of each rarer one, and the use of
     the spelling most sources write, by another source, whose claim is closest to the
@@ -278,11 +282,24 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
     texts += sorted({c.text for _, c in candidates} - set(texts))
     vectors = ctx.vectors(texts)
     closeness = dict(zip(texts, vectors @ vectors[0]))
-    best = max(range(len(candidates)), key=lambda k: (float(closeness[candidates[k][1].text]), -k))
+    ranked = sorted(range(len(candidates)), key=lambda k: (-float(closeness[candidates[k][1].text]), k))
+    best = ranked[0]
     evidence.append(_side(ctx, *candidates[best], differing))
+    rare_count = len(evidence) - 1
+    # a second source of the common spelling, written exactly alike ("A writes X; B and C
+    # write Y"): an accent or a hyphen of difference would make two spellings of one side
+    shown = evidence[-1]
+    seen = {shown.file}
+    for k in ranked[1:]:
+        side = _side(ctx, *candidates[k], differing)
+        if side.file not in seen and side.value == shown.value:
+            evidence.append(side)
+            seen.add(side.file)
+            if len(seen) > _COMMON_SOURCES_SHOWN - 1:
+                break
 
     common_sources = len(uses.sources(main))
-    rare_text = "”, “".join(e.value for e in evidence[:-1])
+    rare_text = "”, “".join(e.value for e in evidence[:rare_count])
     return Discrepancy(
         # from the spellings alone, not which is rarer: a new source keeps the card's id
         id=stable_id(DiscrepancyKind.NAME_SPELLING, *sorted({"/".join(sorted(p)) for s in card for p in s.words})),
@@ -290,11 +307,11 @@ def _card(ctx: StoryContext, uses: _Uses, card: Sequence[_Slip]) -> Discrepancy 
         severity=Severity.MEDIUM,
         score=0.5 + 0.1 * min(common_sources, 4),
         explanation=(
-            f"“{rare_text}” ({', '.join(e.file for e in evidence[:-1])}) vs “{evidence[-1].value}” "
+            f"“{rare_text}” ({', '.join(e.file for e in evidence[:rare_count])}) vs “{shown.value}” "
             f"({common_sources} source{'s' if common_sources != 1 else ''}): one name, two spellings"
         ),
         evidence=tuple(evidence),
-        subject=evidence[-1].value,
+        subject=shown.value,
     )
 
 

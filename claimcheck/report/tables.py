@@ -1,6 +1,6 @@
 """Tables for spreadsheets and notebooks (pandas).
 
-``discrepancies_frame`` is what ``Report.to_frame()`` returns and what
+``discrepancies_frame`` is what ``claimcheck.to_frame(report)`` returns and what
 ``discrepancies.csv`` holds: one row per discrepancy, the first two sides flattened into
 ``*_a``/``*_b`` columns (most discrepancies have exactly two) and any further sides kept
 as JSON in ``other_sides`` so no evidence is lost.
@@ -50,6 +50,7 @@ def _side(ev: Evidence | None, suffix: str) -> dict[str, object]:
 
 
 def discrepancies_frame(report: Report) -> pd.DataFrame:
+    """One row per discrepancy, most severe first, sides flattened: what the CSV report holds."""
     import pandas as pd
 
     names = entity_names(report)
