@@ -157,7 +157,9 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "
             inbox.mkdir(parents=True)
             for f in files:
                 shutil.copy2(f, inbox / f.name)
-        watch.wrap(batch, "articles_features", "assign: article_features")
+        import claimcheck.story_features
+
+        watch.wrap(claimcheck.story_features, "articles_features", "assign: article_features")
         watch.wrap(batch, "_ingest", "ingest (all)")
         watch.wrap(batch, "_analyse_stories", "analyse (all)")
         watch.wrap(batch, "_write_story_reports", "report")
@@ -434,7 +436,7 @@ def summarise_profile(path: Path, top: int = 30) -> str:
     for f, n in inclusive.most_common():
         if "claimcheck" in f or any(k in f for k in ("batch.py", "pipeline.py", "detect/", "figures.py", "claims.py",
                                                       "entities.py", "quantities.py", "embed.py", "align.py",
-                                                      "store.py", "ingest.py")):
+                                                      "store/", "ingest.py", "engine.py", "story_features.py")):
             lines.append(f"  {n / rate:8.1f}  {f}")
             if len(lines) > top + 3:
                 break

@@ -43,7 +43,6 @@ import fcntl
 import hashlib
 import os
 import re
-import signal
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,7 +55,6 @@ import numpy as np
 
 from claimcheck.config import Config
 from claimcheck.errors import (
-    ClaimcheckError,
     InputError,
     ModelLoadError,
     ReportError,
@@ -65,7 +63,20 @@ from claimcheck.errors import (
 )
 from claimcheck.ingest import InputProblem, article_location, content_hash, load_articles, undated_warning
 from claimcheck.models import Article, Discrepancy, Evidence, Report
+from claimcheck.checkpoints import (  # noqa: F401 - the env names are the batch's test hook too
+    KILL_ENV,
+    KILL_ONCE_ENV,
+    PAUSE_ENV,
+    PAUSE_FILE_ENV,
+)
+from claimcheck.checkpoints import checkpoint as _checkpoint
 from claimcheck.store import FileFailure, Run, Store, StoredDiscrepancy, StoredStory, is_server_url
+from claimcheck.story_features import (  # noqa: F401 - read here or by the engine; re-exported
+    ArticleFeatures,
+    article_features,
+    articles_features,
+    features_each,
+)
 from claimcheck.wording import counted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,7 +109,6 @@ BATCH_REVIEWER = "claimcheck batch"  # the "by" of history entries the batch wri
 
 # --------------------------------------------------------------------------- test hook
 
-KILL_ENV = "CLAIMCHECK_TEST_KILL_AT"
 #: Where ``CLAIMCHECK_TEST_KILL_AT`` can kill a run (each the first time it is reached):
 #: an article parsed but not stored; stored inside its open transaction; committed; a
 #: story's analysis inside its open transaction; committed; its report files written
@@ -107,35 +117,6 @@ KILL_POINTS = (
     "article-parsed", "article-uncommitted", "article-committed",
     "analysis-uncommitted", "analysis-saved", "report-written", "index-written",
 )
-
-
-#: with CLAIMCHECK_TEST_KILL_AT, a file: only the process that creates it is killed, so
-#: of many processes reaching the point (Dask workers, restarted ones) one dies, once
-KILL_ONCE_ENV = "CLAIMCHECK_TEST_KILL_ONCE"
-
-
-#: concurrency tests pause a run at a point: it creates ``<file>.reached`` there and
-#: waits for ``<file>.go`` (CLAIMCHECK_TEST_PAUSE_AT=<point>, CLAIMCHECK_TEST_PAUSE_FILE=<file>)
-PAUSE_ENV, PAUSE_FILE_ENV = "CLAIMCHECK_TEST_PAUSE_AT", "CLAIMCHECK_TEST_PAUSE_FILE"
-
-
-def _checkpoint(point: str) -> None:
-    """Crash-safety tests run the batch in a subprocess with CLAIMCHECK_TEST_KILL_AT set,
-    then check that a clean re-run finishes the work; concurrency tests pause it."""
-    if os.environ.get(PAUSE_ENV) == point and (marker := os.environ.get(PAUSE_FILE_ENV)):
-        reached, go = Path(f"{marker}.reached"), Path(f"{marker}.go")
-        if not reached.exists():  # the first time only
-            reached.touch()
-            deadline = time.monotonic() + 300
-            while not go.exists() and time.monotonic() < deadline:
-                time.sleep(0.02)
-    if os.environ.get(KILL_ENV) == point:
-        if marker := os.environ.get(KILL_ONCE_ENV):
-            try:
-                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            except FileExistsError:
-                return
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --------------------------------------------------------------------------- the lock
@@ -192,60 +173,6 @@ class BatchLock:
 
 
 # --------------------------------------------------------------------------- story assignment
-
-
-@dataclass(frozen=True)
-class ArticleFeatures:
-    """What story assignment looks at: the article's lead as one unit vector, and its
-    people and organisations (folded names -> mentions)."""
-
-    vector: np.ndarray = field(repr=False)
-    entities: Mapping[str, int]
-    title: str
-
-
-def article_features(article: Article, config: Config) -> ArticleFeatures:
-    """Parse one article and embed its lead (the first ``story_lead_sentences``)."""
-    return articles_features([article], config)[0]
-
-
-def articles_features(articles: Sequence[Article], config: Config) -> list[ArticleFeatures]:
-    """``article_features`` for many articles: parsed in one batch (over several
-    processes when it pays) and every lead embedded in one model call."""
-    from claimcheck.entities import extract_mentions, fold_name, link_entities
-    from claimcheck.nlp import parse_articles
-    from claimcheck.pipeline import get_embedder
-
-    if not articles:
-        return []
-    bodies = [a.text[a.body_start :] for a in articles]
-    # parsed once per process: analysing the story later reuses these Docs
-    docs = parse_articles(bodies, config)
-    sentences = [[s.text.strip() for s in doc.sents if s.text.strip()] for doc in docs]
-    leads = [ss[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]] for ss, body in zip(sentences, bodies, strict=True)]
-    vectors = get_embedder(config).encode([s for lead in leads for s in lead])
-
-    out = []
-    at = 0
-    for article, doc, ss, lead in zip(articles, docs, sentences, leads, strict=True):
-        vector = vectors[at : at + len(lead)].mean(axis=0)
-        at += len(lead)
-        vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
-        mentions = extract_mentions(doc, offset=article.body_start)
-        entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
-        per_entity = Counter(links.values())
-        names: Counter[str] = Counter()
-        for entity in entities:
-            if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
-                names[name] += per_entity.get(entity.id, 0) or 1
-        title = article.title or (ss[0] if ss else article.id)
-        out.append(ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120)))
-    return out
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _top(names: Mapping[str, int], n: int) -> list[str]:
@@ -582,26 +509,6 @@ def file_digest(path: Path, config: Config) -> str | None:
 def _held_back_file(path: Path, failure: FileFailure) -> str:
     return (f"{path}: held back, not read: {failure.attempts} attempts failed (last: {failure.error}); "
             f"it is read again when its bytes change, or after `claimcheck failures clear {failure.content_hash[:12]}`")
-
-
-def features_each(articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
-    """``articles_features``, or, when that fails, each article's alone: an article that
-    breaks parsing or embedding gets its exception, and the others their features."""
-    try:
-        return list(articles_features(articles, config))
-    except ClaimcheckError:  # the models or the store: not one article's fault
-        raise
-    except Exception:  # noqa: BLE001 - find the article that broke the batch
-        pass
-    out: list[ArticleFeatures | Exception] = []
-    for article in articles:
-        try:
-            out.append(article_features(article, config))
-        except ClaimcheckError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - that article's problem
-            out.append(exc)
-    return out
 
 
 def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress,

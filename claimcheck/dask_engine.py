@@ -43,7 +43,7 @@ except ImportError as exc:  # pragma: no cover - the default install has no dask
 
 __all__ = ["DaskEngine", "LoadModels", "analyse_story", "read_features"]
 
-#: a test hook, as claimcheck.batch's: CLAIMCHECK_TEST_KILL_AT=story-analysis kills the
+#: a test hook (claimcheck.checkpoints), as the batch's: CLAIMCHECK_TEST_KILL_AT=story-analysis kills the
 #: worker process that reaches it (once in all, with CLAIMCHECK_TEST_KILL_ONCE=<file>)
 WORKER_KILL_POINT = "story-analysis"
 
@@ -72,7 +72,7 @@ class LoadModels(WorkerPlugin):
 
 def read_features(articles: Sequence[Article], config: Config) -> list:
     """What story assignment compares, for a slice of the new articles, on a worker."""
-    from claimcheck.batch import features_each
+    from claimcheck.story_features import features_each
 
     return [_travels(f) for f in features_each(list(articles), _worker_config(config))]
 
@@ -89,10 +89,10 @@ def _travels(result):
 
 def analyse_story(articles: Sequence[Article], config: Config) -> Report | Exception:
     """One story's analysis on a worker: its Report, or the exception that stopped it."""
-    from claimcheck.batch import _checkpoint
+    from claimcheck.checkpoints import checkpoint
     from claimcheck.pipeline import analyse
 
-    _checkpoint(WORKER_KILL_POINT)
+    checkpoint(WORKER_KILL_POINT)
     try:
         report = analyse(list(articles), _worker_config(config))
         report.config = config.to_dict()  # the settings the run was given, as in-process

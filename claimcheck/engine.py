@@ -24,7 +24,7 @@ from claimcheck.config import Config
 from claimcheck.models import Article, Report
 
 if TYPE_CHECKING:  # pragma: no cover
-    from claimcheck.batch import ArticleFeatures
+    from claimcheck.story_features import ArticleFeatures
 
 __all__ = ["ENGINES", "Engine", "InProcessEngine", "open_engine"]
 
@@ -39,7 +39,7 @@ class Engine(Protocol):
     name: str
 
     def features(self, articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
-        """What story assignment compares, article by article (``batch.article_features``:
+        """What story assignment compares, article by article (``story_features.article_features``:
         each one's parse and lead embedding), or the exception that stopped that article."""
 
     def analyse(self, stories: Sequence[Sequence[Article]], config: Config) -> Iterator[Report | Exception]:
@@ -57,7 +57,7 @@ class InProcessEngine:
     name = "inprocess"
 
     def features(self, articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
-        from claimcheck.batch import features_each
+        from claimcheck.story_features import features_each
 
         return features_each(articles, config)
 
