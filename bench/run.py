@@ -214,6 +214,9 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "
             watch.seconds["report"] += time.perf_counter() - t
     total = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    # parse and extraction pools, Dask's worker processes: ended and reaped by now (the
+    # pools are joined, the LocalCluster closed with the run), so counted here
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     embedder = claimcheck.pipeline.get_embedder(config)
     stage = Counter()
@@ -230,7 +233,9 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "
         "encoded": embedder.encoded, "peak_rss_mb": _peak_rss_mb(), "batch_summary": result_summary,
         "stories_analysed": len(analyses), "engine": engine, "workers": workers if engine == "dask" else 1,
         "store": "postgresql" if db else "sqlite", "answers": answers,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime, "loadavg_after": os.getloadavg(),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
+        "cpu_seconds_coordinator": usage.ru_utime + usage.ru_stime,
+        "cpu_seconds_children": children.ru_utime + children.ru_stime, "loadavg_after": os.getloadavg(),
     }
 
 
@@ -366,6 +371,37 @@ def drop_database(server: str, url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
 
 
+def server_cpu_seconds(url: str) -> float | None:
+    """CPU seconds the PostgreSQL server at ``url`` has spent so far, when it runs on this
+    machine: its postmaster's own and its reaped children's (sessions that ended), plus
+    its live children's (from /proc).  None for a server elsewhere."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        try:
+            status = Path(f"/proc/{backend}/status").read_text()
+        except OSError:
+            return None
+        postmaster = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def stat(pid: int) -> list[str]:
+            text = Path(f"/proc/{pid}/stat").read_text()
+            return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+        fields = stat(postmaster)
+        seconds = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+        for child in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+            if int(child) == backend:  # this measuring session
+                continue
+            try:
+                seconds += sum(int(x) for x in stat(int(child))[11:13]) / tick
+            except OSError:  # ended meanwhile: now in the postmaster's cutime
+                pass
+    return seconds
+
+
 def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bool,
             engine_args: list[str] = (), db_server: str | None = None) -> dict:
     from corpus import write_corpus
@@ -386,15 +422,20 @@ def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bo
     if db_url:
         cold_args += ["--db", db_url]
     try:
-        return _measure(size, base, corpus, work, cold_args, manifest, full, profile)
+        return _measure(size, base, corpus, work, cold_args, manifest, full, profile, db_url)
     finally:
         if db_url:
             drop_database(db_server, db_url)
 
 
 def _measure(size: int, base: Path, corpus: Path, work: Path, cold_args: list[str], manifest: dict, full: bool,
-             profile: bool) -> dict:
+             profile: bool, db_url: str | None = None) -> dict:
+    load_before = os.getloadavg()
+    server_before = server_cpu_seconds(db_url) if db_url else None
     cold = run_worker(cold_args, base / "cold.log", profile=base / "profile.txt" if profile else None)
+    cold["loadavg_before"] = load_before
+    if server_before is not None:
+        cold["server_cpu_seconds"] = server_cpu_seconds(db_url) - server_before
     if profile and (base / "profile.txt").exists():
         summary = summarise_profile(base / "profile.txt")
         (base / "profile-summary.txt").write_text(summary)
@@ -482,14 +523,14 @@ def stage_rows(cold: dict) -> list[tuple[str, float]]:
     else:
         rows.append(("ingest", st.get("ingest", 0.0)))
     wall = sw.get("extract+claims (wall)")
-    worker = st.get("extract", 0.0) + st.get("claims", 0.0)
+    worker = st.get("extract", 0.0) + st.get("claims", 0.0) + st.get("figures", 0.0)
     if wall is None:  # one process: the stage timings are wall time
         rows += [("parse", st.get("parse", 0.0)), ("extract figures+names", st.get("extract", 0.0)),
-                 ("claims", st.get("claims", 0.0))]
+                 ("claims", st.get("claims", 0.0)), ("figures (read for detection)", st.get("figures", 0.0))]
         wall = worker
     else:
         rows += [("parse", st.get("parse", 0.0)),
-                 (f"extract+claims (wall; workers {worker:.0f}s)", wall)]
+                 (f"extract+claims+figures (wall; workers {worker:.0f}s)", wall)]
     rows += [
         ("embed", st.get("embed", 0.0)),
         ("align", st.get("align", 0.0)),
@@ -519,8 +560,14 @@ def fmt_table(main: dict, scaling: list[tuple[int, float]], exponent: float | No
     add(f"{'cold run, end to end (s)':<44}{cold['seconds']:>14.1f}  <= 180 at 1000 {ok(cold['seconds'] <= 180 * n / 1000) if n >= 1000 else ''}")
     add(f"{'  process incl. start-up (s)':<44}{cold['process_seconds']:>14.1f}")
     load = ", ".join(f"{x:.1f}" for x in cold["loadavg_after"])
-    add(f"{'  CPU seconds of the run (user+sys)':<44}{cold['cpu_seconds']:>14.1f}  (load avg after: {load}; "
-        "other jobs may share the cores)")
+    before = ", ".join(f"{x:.1f}" for x in cold.get("loadavg_before", ()))
+    add(f"{'  CPU seconds of the run (user+sys)':<44}{cold['cpu_seconds']:>14.1f}  (load avg before: {before}; "
+        f"after: {load}; other jobs may share the cores)")
+    if "cpu_seconds_children" in cold:
+        add(f"{'    of which the coordinating process':<44}{cold['cpu_seconds_coordinator']:>14.1f}")
+        add(f"{'    of which its workers (parse pools, Dask)':<44}{cold['cpu_seconds_children']:>14.1f}")
+    if "server_cpu_seconds" in cold:
+        add(f"{'  PostgreSQL server CPU seconds (not above)':<44}{cold['server_cpu_seconds']:>14.1f}")
     add(f"{'articles/min':<44}{n / cold['seconds'] * 60:>14.1f}")
     add(f"{'claims':<44}{cold['claims']:>14,}")
     add(f"{'claims/s':<44}{cold['claims'] / cold['seconds']:>14.1f}")
