@@ -85,7 +85,32 @@ def _light_discrepancy(d) -> dict:
             "evidence": [{"file": e.file, "start": e.start, "end": e.end, "text": e.text} for e in d.evidence]}
 
 
-def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
+def answers_digest(db) -> dict:
+    """What the run left in the store, read through the Store API (so a SQLite and a
+    PostgreSQL store compare): stories and their articles, claims and discrepancies with
+    their ids, sides and scores.  Its sha256 says whether two runs gave the same answers."""
+    import hashlib
+
+    from claimcheck.store import Store
+
+    answers = []
+    with Store(db) as store:
+        for story in store.stories():
+            ids = [a.id for a in store.story_articles(story.id)]
+            claims = [[c.id, c.text, [[s.start, s.end] for s in c.spans], c.speaker.name, c.modality.value,
+                       [[q.text, q.start, q.end, repr(q.low), repr(q.high)] for q in c.quantities]]
+                      for c in store.claims(ids)]
+            found = [[d.id, d.kind.value, d.severity.value, repr(d.score), d.explanation, d.title, d.status, d.active,
+                      [[e.file, e.start, e.end, e.value] for e in d.evidence]]
+                     for d in store.story_discrepancies(story.id).values()]
+            answers.append([story.id, story.slug, ids, claims, found])
+    text = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+    return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "stories": len(answers),
+            "claims": sum(len(a[3]) for a in answers), "discrepancies": sum(len(a[4]) for a in answers)}
+
+
+def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "inprocess", workers: int = 2,
+                scheduler: str | None = None, db: str | None = None) -> dict:
     """One pipeline run over the corpus; returns the figures as a dict."""
     t_import = time.perf_counter()
     import claimcheck
@@ -125,13 +150,16 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
             batch = None
     start = time.perf_counter()
     result_summary = None
+    answers = None
     if batch is not None:
         inbox = work / "inbox"
         if not inbox.exists():
             inbox.mkdir(parents=True)
             for f in files:
                 shutil.copy2(f, inbox / f.name)
-        watch.wrap(batch, "articles_features", "assign: article_features")
+        import claimcheck.story_features
+
+        watch.wrap(claimcheck.story_features, "articles_features", "assign: article_features")
         watch.wrap(batch, "_ingest", "ingest (all)")
         watch.wrap(batch, "_analyse_stories", "analyse (all)")
         watch.wrap(batch, "_write_story_reports", "report")
@@ -148,9 +176,22 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
                     keep(report, args, kwargs)
                 yield report
 
-        claimcheck.pipeline.analyse_many = kept
+        if engine != "dask":  # the cluster's reports are caught where they are saved
+            claimcheck.pipeline.analyse_many = kept
         try:
-            result = batch.run_batch(inbox, work / "claimcheck.db", work / "reports", config=config)
+            if engine == "dask":
+                import claimcheck.dask_engine as dask_engine
+
+                # on the cluster: what the coordinator waits for, and the reports it gets back
+                watch.wrap(dask_engine.DaskEngine, "__init__", "engine start (cluster, models on workers)")
+                watch.wrap(dask_engine.DaskEngine, "features", "assign: article_features")
+                watch.wrap(batch, "_save_story", "save",
+                           after=lambda r, a, kw: isinstance(a[4], Exception) or keep(a[4], a, kw))
+            watch.wrap(batch, "choose_story", "assign: choose story")
+            store_at = db or work / "claimcheck.db"
+            result = batch.run_batch(inbox, store_at, work / "reports", config=config, engine=engine,
+                                     scheduler=scheduler, workers=workers if engine == "dask" and not scheduler else None)
+            answers = answers_digest(store_at)
             result_summary = result.summary()
             used = "batch"
         except Exception as exc:  # noqa: BLE001
@@ -173,6 +214,9 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
             watch.seconds["report"] += time.perf_counter() - t
     total = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    # parse and extraction pools, Dask's worker processes: ended and reaped by now (the
+    # pools are joined, the LocalCluster closed with the run), so counted here
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     embedder = claimcheck.pipeline.get_embedder(config)
     stage = Counter()
@@ -187,8 +231,11 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path) -> dict:
         "import_seconds": import_seconds, "stopwatch": dict(watch.seconds), "calls": dict(watch.calls),
         "pipeline_stages": dict(stage), "claims": len(claims), "unique_claims": len(set(claims)),
         "encoded": embedder.encoded, "peak_rss_mb": _peak_rss_mb(), "batch_summary": result_summary,
-        "stories_analysed": len(analyses),
-        "cpu_seconds": usage.ru_utime + usage.ru_stime, "loadavg_after": os.getloadavg(),
+        "stories_analysed": len(analyses), "engine": engine, "workers": workers if engine == "dask" else 1,
+        "store": "postgresql" if db else "sqlite", "answers": answers,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
+        "cpu_seconds_coordinator": usage.ru_utime + usage.ru_stime,
+        "cpu_seconds_children": children.ru_utime + children.ru_stime, "loadavg_after": os.getloadavg(),
     }
 
 
@@ -302,7 +349,61 @@ def run_worker(args: list[str], log: Path, profile: Path | None = None) -> dict:
     return result
 
 
-def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bool) -> dict:
+def scratch_database(server: str, name: str) -> str:
+    """A new database on the PostgreSQL server at ``server`` (its URL names a database
+    to connect to, e.g. postgres); returns its URL.  The benchmark drops it afterwards."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def drop_database(server: str, url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+
+
+def server_cpu_seconds(url: str) -> float | None:
+    """CPU seconds the PostgreSQL server at ``url`` has spent so far, when it runs on this
+    machine: its postmaster's own and its reaped children's (sessions that ended), plus
+    its live children's (from /proc).  None for a server elsewhere."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        try:
+            status = Path(f"/proc/{backend}/status").read_text()
+        except OSError:
+            return None
+        postmaster = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def stat(pid: int) -> list[str]:
+            text = Path(f"/proc/{pid}/stat").read_text()
+            return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+        fields = stat(postmaster)
+        seconds = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+        for child in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+            if int(child) == backend:  # this measuring session
+                continue
+            try:
+                seconds += sum(int(x) for x in stat(int(child))[11:13]) / tick
+            except OSError:  # ended meanwhile: now in the postmaster's cutime
+                pass
+    return seconds
+
+
+def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bool,
+            engine_args: list[str] = (), db_server: str | None = None) -> dict:
     from corpus import write_corpus
 
     base = root / f"n{size}"
@@ -316,13 +417,31 @@ def measure(size: int, seed: int, root: Path, mode: str, full: bool, profile: bo
     gen = time.perf_counter() - t
     print(f"[{size}] corpus: {manifest['articles']} articles, {len(manifest['stories'])} stories, "
           f"{manifest['words'] / manifest['articles']:.0f} words/article ({gen:.1f}s to generate)", flush=True)
-    cold_args = ["--worker", "cold", "--corpus", str(corpus), "--work", str(work), "--mode", mode]
+    cold_args = ["--worker", "cold", "--corpus", str(corpus), "--work", str(work), "--mode", mode, *engine_args]
+    db_url = scratch_database(db_server, f"claimcheck_bench_n{size}") if db_server else None
+    if db_url:
+        cold_args += ["--db", db_url]
+    try:
+        return _measure(size, base, corpus, work, cold_args, manifest, full, profile, db_url)
+    finally:
+        if db_url:
+            drop_database(db_server, db_url)
+
+
+def _measure(size: int, base: Path, corpus: Path, work: Path, cold_args: list[str], manifest: dict, full: bool,
+             profile: bool, db_url: str | None = None) -> dict:
+    load_before = os.getloadavg()
+    server_before = server_cpu_seconds(db_url) if db_url else None
     cold = run_worker(cold_args, base / "cold.log", profile=base / "profile.txt" if profile else None)
+    cold["loadavg_before"] = load_before
+    if server_before is not None:
+        cold["server_cpu_seconds"] = server_cpu_seconds(db_url) - server_before
     if profile and (base / "profile.txt").exists():
         summary = summarise_profile(base / "profile.txt")
         (base / "profile-summary.txt").write_text(summary)
         cold["profile_summary"] = summary
-    print(f"[{size}] cold run ({cold['mode']}): {cold['seconds']:.1f}s", flush=True)
+    print(f"[{size}] cold run ({cold['mode']}, {cold['engine']}, {cold['store']}): {cold['seconds']:.1f}s"
+          + (f"; answers {cold['answers']['sha256'][:16]}" if cold.get("answers") else ""), flush=True)
     out = {"size": size, "corpus_words": manifest["words"], "stories": len(manifest["stories"]), "cold": cold}
     analyses = json.loads((base / "cold.analyses.json").read_text())
     out["accuracy"] = score(corpus, analyses)
@@ -358,7 +477,7 @@ def summarise_profile(path: Path, top: int = 30) -> str:
     for f, n in inclusive.most_common():
         if "claimcheck" in f or any(k in f for k in ("batch.py", "pipeline.py", "detect/", "figures.py", "claims.py",
                                                       "entities.py", "quantities.py", "embed.py", "align.py",
-                                                      "store.py", "ingest.py")):
+                                                      "store/", "ingest.py", "engine.py", "story_features.py")):
             lines.append(f"  {n / rate:8.1f}  {f}")
             if len(lines) > top + 3:
                 break
@@ -368,24 +487,50 @@ def summarise_profile(path: Path, top: int = 30) -> str:
     return "\n".join(lines)
 
 
+def dask_stage_rows(cold: dict) -> list[tuple[str, float]]:
+    """The coordinator's wall seconds by stage; then the workers' seconds (summed over
+    workers, so not part of the total), from the reports' own timings."""
+    sw, st = cold["stopwatch"], cold["pipeline_stages"]
+    start = sw.get("engine start (cluster, models on workers)", 0.0)
+    features = sw.get("assign: article_features", 0.0)
+    choose = sw.get("assign: choose story", 0.0)
+    rows = [
+        ("engine start (cluster, models on workers)", start),
+        ("ingest (read, hash, store)", sw.get("ingest (all)", 0.0) - features - choose - start),
+        ("features on workers (wall, waiting)", features),
+        ("story assignment: choose story", choose),
+        ("analyse on workers (wall, waiting)", sw.get("analyse (all)", 0.0) - sw.get("save", 0.0)),
+        ("store (save claims, discrepancies)", sw.get("save", 0.0)),
+        ("report", sw.get("report", 0.0)),
+    ]
+    rows.append(("other", cold["seconds"] - sum(v for _, v in rows)))
+    rows += [(f"  worker seconds: {k}", st.get(k, 0.0))
+             for k in ("parse", "extract", "claims", "figures", "embed", "align", "detect")]
+    return rows
+
+
 def stage_rows(cold: dict) -> list[tuple[str, float]]:
+    if cold.get("engine") == "dask":
+        return dask_stage_rows(cold)
     sw, st = cold["stopwatch"], cold["pipeline_stages"]
     rows = []
     if cold["mode"] == "batch":
         features = sw.get("assign: article_features", 0.0)
-        rows.append(("ingest (read, hash, store)", sw.get("ingest (all)", 0.0) - features))
-        rows.append(("story assignment (parse+embed lead)", features))
+        choose = sw.get("assign: choose story", 0.0)
+        rows.append(("ingest (read, hash, store)", sw.get("ingest (all)", 0.0) - features - choose))
+        rows.append(("story assignment: features (parse+embed lead)", features))
+        rows.append(("story assignment: choose story", choose))
     else:
         rows.append(("ingest", st.get("ingest", 0.0)))
     wall = sw.get("extract+claims (wall)")
-    worker = st.get("extract", 0.0) + st.get("claims", 0.0)
+    worker = st.get("extract", 0.0) + st.get("claims", 0.0) + st.get("figures", 0.0)
     if wall is None:  # one process: the stage timings are wall time
         rows += [("parse", st.get("parse", 0.0)), ("extract figures+names", st.get("extract", 0.0)),
-                 ("claims", st.get("claims", 0.0))]
+                 ("claims", st.get("claims", 0.0)), ("figures (read for detection)", st.get("figures", 0.0))]
         wall = worker
     else:
         rows += [("parse", st.get("parse", 0.0)),
-                 (f"extract+claims (wall; workers {worker:.0f}s)", wall)]
+                 (f"extract+claims+figures (wall; workers {worker:.0f}s)", wall)]
     rows += [
         ("embed", st.get("embed", 0.0)),
         ("align", st.get("align", 0.0)),
@@ -415,12 +560,23 @@ def fmt_table(main: dict, scaling: list[tuple[int, float]], exponent: float | No
     add(f"{'cold run, end to end (s)':<44}{cold['seconds']:>14.1f}  <= 180 at 1000 {ok(cold['seconds'] <= 180 * n / 1000) if n >= 1000 else ''}")
     add(f"{'  process incl. start-up (s)':<44}{cold['process_seconds']:>14.1f}")
     load = ", ".join(f"{x:.1f}" for x in cold["loadavg_after"])
-    add(f"{'  CPU seconds of the run (user+sys)':<44}{cold['cpu_seconds']:>14.1f}  (load avg after: {load}; "
-        "other jobs may share the cores)")
+    before = ", ".join(f"{x:.1f}" for x in cold.get("loadavg_before", ()))
+    add(f"{'  CPU seconds of the run (user+sys)':<44}{cold['cpu_seconds']:>14.1f}  (load avg before: {before}; "
+        f"after: {load}; other jobs may share the cores)")
+    if "cpu_seconds_children" in cold:
+        add(f"{'    of which the coordinating process':<44}{cold['cpu_seconds_coordinator']:>14.1f}")
+        add(f"{'    of which its workers (parse pools, Dask)':<44}{cold['cpu_seconds_children']:>14.1f}")
+    if "server_cpu_seconds" in cold:
+        add(f"{'  PostgreSQL server CPU seconds (not above)':<44}{cold['server_cpu_seconds']:>14.1f}")
     add(f"{'articles/min':<44}{n / cold['seconds'] * 60:>14.1f}")
     add(f"{'claims':<44}{cold['claims']:>14,}")
     add(f"{'claims/s':<44}{cold['claims'] / cold['seconds']:>14.1f}")
     add(f"{'texts run through the model':<44}{cold['encoded']:>14,}")
+    add(f"{'engine, store':<44}{cold.get('engine', 'inprocess') + ' (' + str(cold.get('workers', 1)) + '), ' + cold.get('store', 'sqlite'):>14}")
+    if cold.get("answers"):
+        a = cold["answers"]
+        add(f"{'answers (stories, claims, discrepancies)':<44}{a['stories']:>4} {a['claims']:>6} {a['discrepancies']:>4}"
+            f"  sha256 {a['sha256'][:16]}")
     add("seconds per stage:")
     for name, secs in stage_rows(cold):
         add(f"  {name:<42}{secs:>14.1f}")
@@ -473,6 +629,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cold-only", action="store_true",
                     help="main size: the cold run only (no embedding floor, no warm re-run)")
     ap.add_argument("--keep", help="work folder to keep (default: a temporary folder, removed)")
+    ap.add_argument("--engine", choices=["inprocess", "dask"], default="inprocess",
+                    help="where the batch analyses stories (dask: pip install -e '.[scale]')")
+    ap.add_argument("--workers", type=int, default=2, help="with --engine dask: the LocalCluster's worker processes")
+    ap.add_argument("--scheduler", help="with --engine dask: a running cluster's scheduler instead of a LocalCluster")
+    ap.add_argument("--db", help="a PostgreSQL server, postgresql://USER@HOST:PORT/postgres: each size runs on a "
+                                 "scratch database created there (claimcheck_bench_nSIZE) and dropped after; "
+                                 "default: a SQLite file in the work folder")
     # worker mode (internal)
     ap.add_argument("--worker", choices=["cold", "floor"], help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -484,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         work = Path(args.work)
         if args.worker == "cold":
-            result = worker_cold(Path(args.corpus), work, args.mode, Path(args.result))
+            result = worker_cold(Path(args.corpus), work, args.mode, Path(args.result), engine=args.engine,
+                                 workers=args.workers, scheduler=args.scheduler, db=args.db)
         else:
             result = worker_floor(Path(args.claims), work)
         Path(args.result).write_text(json.dumps(result))
@@ -497,11 +661,15 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        main_run = measure(args.articles, args.seed, root, args.mode, full=not args.cold_only, profile=args.profile)
+        engine_args = ["--engine", args.engine, "--workers", str(args.workers)]
+        engine_args += ["--scheduler", args.scheduler] if args.scheduler else []
+        main_run = measure(args.articles, args.seed, root, args.mode, full=not args.cold_only, profile=args.profile,
+                           engine_args=engine_args, db_server=args.db)
         scaling = []
         runs = []
         for size in sizes:
-            run = main_run if size == args.articles else measure(size, args.seed, root, args.mode, False, False)
+            run = main_run if size == args.articles else measure(size, args.seed, root, args.mode, False, False,
+                                                                 engine_args, args.db)
             scaling.append((size, run["cold"]["seconds"], run["cold"]["cpu_seconds"]))
             if run is not main_run:
                 runs.append(run)

@@ -43,19 +43,18 @@ import fcntl
 import hashlib
 import os
 import re
-import signal
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from claimcheck.config import Config
 from claimcheck.errors import (
-    ClaimcheckError,
     InputError,
     ModelLoadError,
     ReportError,
@@ -64,8 +63,24 @@ from claimcheck.errors import (
 )
 from claimcheck.ingest import InputProblem, article_location, content_hash, load_articles, undated_warning
 from claimcheck.models import Article, Discrepancy, Evidence, Report
-from claimcheck.store import FileFailure, Run, Store, StoredDiscrepancy, StoredStory
+from claimcheck.checkpoints import (  # noqa: F401 - the env names are the batch's test hook too
+    KILL_ENV,
+    KILL_ONCE_ENV,
+    PAUSE_ENV,
+    PAUSE_FILE_ENV,
+)
+from claimcheck.checkpoints import checkpoint as _checkpoint
+from claimcheck.store import FileFailure, Run, Store, StoredDiscrepancy, StoredStory, is_server_url
+from claimcheck.story_features import (  # noqa: F401 - read here or by the engine; re-exported
+    ArticleFeatures,
+    article_features,
+    articles_features,
+    features_each,
+)
 from claimcheck.wording import counted
+
+if TYPE_CHECKING:  # pragma: no cover
+    from claimcheck.engine import Engine
 
 __all__ = [
     "KILL_POINTS",
@@ -78,6 +93,7 @@ __all__ = [
     "StorySummary",
     "article_features",
     "articles_features",
+    "features_each",
     "choose_story",
     "inbox_files",
     "render_index",
@@ -93,7 +109,6 @@ BATCH_REVIEWER = "claimcheck batch"  # the "by" of history entries the batch wri
 
 # --------------------------------------------------------------------------- test hook
 
-KILL_ENV = "CLAIMCHECK_TEST_KILL_AT"
 #: Where ``CLAIMCHECK_TEST_KILL_AT`` can kill a run (each the first time it is reached):
 #: an article parsed but not stored; stored inside its open transaction; committed; a
 #: story's analysis inside its open transaction; committed; its report files written
@@ -102,13 +117,6 @@ KILL_POINTS = (
     "article-parsed", "article-uncommitted", "article-committed",
     "analysis-uncommitted", "analysis-saved", "report-written", "index-written",
 )
-
-
-def _checkpoint(point: str) -> None:
-    """Crash-safety tests run the batch in a subprocess with CLAIMCHECK_TEST_KILL_AT set,
-    then check that a clean re-run finishes the work."""
-    if os.environ.get(KILL_ENV) == point:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --------------------------------------------------------------------------- the lock
@@ -165,60 +173,6 @@ class BatchLock:
 
 
 # --------------------------------------------------------------------------- story assignment
-
-
-@dataclass(frozen=True)
-class ArticleFeatures:
-    """What story assignment looks at: the article's lead as one unit vector, and its
-    people and organisations (folded names -> mentions)."""
-
-    vector: np.ndarray = field(repr=False)
-    entities: Mapping[str, int]
-    title: str
-
-
-def article_features(article: Article, config: Config) -> ArticleFeatures:
-    """Parse one article and embed its lead (the first ``story_lead_sentences``)."""
-    return articles_features([article], config)[0]
-
-
-def articles_features(articles: Sequence[Article], config: Config) -> list[ArticleFeatures]:
-    """``article_features`` for many articles: parsed in one batch (over several
-    processes when it pays) and every lead embedded in one model call."""
-    from claimcheck.entities import extract_mentions, fold_name, link_entities
-    from claimcheck.nlp import parse_articles
-    from claimcheck.pipeline import get_embedder
-
-    if not articles:
-        return []
-    bodies = [a.text[a.body_start :] for a in articles]
-    # parsed once per process: analysing the story later reuses these Docs
-    docs = parse_articles(bodies, config)
-    sentences = [[s.text.strip() for s in doc.sents if s.text.strip()] for doc in docs]
-    leads = [ss[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]] for ss, body in zip(sentences, bodies, strict=True)]
-    vectors = get_embedder(config).encode([s for lead in leads for s in lead])
-
-    out = []
-    at = 0
-    for article, doc, ss, lead in zip(articles, docs, sentences, leads, strict=True):
-        vector = vectors[at : at + len(lead)].mean(axis=0)
-        at += len(lead)
-        vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
-        mentions = extract_mentions(doc, offset=article.body_start)
-        entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
-        per_entity = Counter(links.values())
-        names: Counter[str] = Counter()
-        for entity in entities:
-            if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
-                names[name] += per_entity.get(entity.id, 0) or 1
-        title = article.title or (ss[0] if ss else article.id)
-        out.append(ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120)))
-    return out
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _top(names: Mapping[str, int], n: int) -> list[str]:
@@ -452,13 +406,22 @@ def run_batch(
     run_date: dt.date | None = None,
     wait: float = 0.0,
     progress: Progress | None = None,
+    engine: str | Engine = "inprocess",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """Ingest the inbox's new articles into the store at ``db``, check the stories they
     changed, and write the night's reports under ``reports_dir/<run date>/``.
 
+    ``db`` is a SQLite file (one batch at a time: ``BatchLock``) or a ``postgresql://``
+    URL (several batches may share it; see ``claimcheck.store``).  Stories are analysed
+    by ``engine``: ``"inprocess"``, ``"dask"`` (on the cluster at ``scheduler``, or a
+    LocalCluster of ``workers`` processes; see ``claimcheck.dask_engine``), or an
+    ``Engine`` object, which the caller closes.
+
     Raises ``InputError`` when the inbox is missing (nothing is done) and
-    ``BatchLockedError`` when another run holds the database; bad files are reported
-    in the result, never raised.
+    ``BatchLockedError`` when another run holds a SQLite database; bad files are
+    reported in the result, never raised.
     """
     config = config or Config()
     run_date = run_date or dt.date.today()
@@ -470,17 +433,21 @@ def run_batch(
     if not inbox.is_dir():
         raise InputError("inbox is not a folder", path=str(inbox), hint="pass the folder the articles arrive in")
     files = inbox_files(inbox, config)
-    if not files and not Path(db).is_file():
+    server = is_server_url(db)
+    if not files and not server and not Path(db).is_file():
         return _nothing_to_do(inbox, reports_dir, run_date)
 
-    with BatchLock(db, wait=wait), Store(db, busy_timeout=config.store_busy_timeout_seconds) as store:
+    # a PostgreSQL store takes locks of its own, per story and per run (claimcheck.store)
+    lock = nullcontext() if server else BatchLock(db, wait=wait)
+    with lock, Store(db, busy_timeout=config.store_busy_timeout_seconds) as store, ExitStack() as closing:
         if not files and store.unfinished_run() is None:
             # an empty inbox: no run, no dated folder (a killed run is still finished, below)
             return _nothing_to_do(inbox, reports_dir, run_date)
         run = store.begin_run(run_date, str(inbox))
-        ingested = _ingest(store, run, files, config, progress)
+        analyser = _LazyEngine(engine, config, scheduler, workers, closing)
+        ingested = _ingest(store, run, files, config, progress, analyser)
         problems: list[InputProblem | str] = list(ingested.problems)
-        checked = _analyse_stories(store, run, config, progress)
+        checked = _analyse_stories(store, run, config, progress, analyser)
         problems.extend(checked.failures)
         written = _write_story_reports(store, run, reports_dir, checked, config, progress)
 
@@ -544,27 +511,8 @@ def _held_back_file(path: Path, failure: FileFailure) -> str:
             f"it is read again when its bytes change, or after `claimcheck failures clear {failure.content_hash[:12]}`")
 
 
-def _features_each(articles: Sequence[Article], config: Config) -> list[ArticleFeatures | Exception]:
-    """``articles_features``, or, when that fails, each article's alone: an article that
-    breaks parsing or embedding gets its exception, and the others their features."""
-    try:
-        return list(articles_features(articles, config))
-    except ClaimcheckError:  # the models or the store: not one article's fault
-        raise
-    except Exception:  # noqa: BLE001 - find the article that broke the batch
-        pass
-    out: list[ArticleFeatures | Exception] = []
-    for article in articles:
-        try:
-            out.append(article_features(article, config))
-        except ClaimcheckError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - that article's problem
-            out.append(exc)
-    return out
-
-
-def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress) -> _Ingested:
+def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progress: Progress,
+            engine: _LazyEngine) -> _Ingested:
     """Read the inbox's files and file their new articles under stories.
 
     Each file's attempt is counted in the store before it is read and settled once its
@@ -573,9 +521,7 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
     held back until its bytes change or an operator clears it."""
     out = _Ingested()
     since = run.run_date - dt.timedelta(days=config.story_window_days)
-    candidates = [
-        _Candidate(s.id, s.centroid, s.n_articles, Counter(s.entities)) for s in store.stories(updated_since=since)
-    ]
+    candidates = _candidates(store, since)
     read_now: set[str] = set()  # content hashes read by this attempt
     pending: dict[str, tuple[Article, Path]] = {}  # new articles awaiting filing, by content hash
     attempts: dict[Path, str] = {}  # files read since the last filing, by their digest
@@ -586,17 +532,25 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
         one transaction an article, in the order they were read; then settle the
         attempts of the files read so far."""
         if pending:
-            features = _features_each([a for a, _ in pending.values()], config)
+            # what assignment compares (each article's lead vector and names), read by the engine
+            features = engine.get().features([a for a, _ in pending.values()], config)
             _checkpoint("article-parsed")
-            for (digest, (article, path)), feature in zip(pending.items(), features, strict=True):
-                if isinstance(feature, Exception):
-                    problem = (f"{article_location(article)}: could not be read for filing under a story "
-                               f"({type(feature).__name__}: {feature}); it was not stored")
-                    out.problems.append(problem)
-                    errors.setdefault(path, []).append(problem)
-                    continue
-                _file_article(store, run, article, digest, feature, candidates, config)
-                _checkpoint("article-committed")
+            with store.assignment():  # another run sharing the store files its articles before or after
+                if store.concurrent_runs:  # the stories other runs started or grew meanwhile
+                    candidates[:] = _candidates(store, since)
+                for (digest, (article, path)), feature in zip(pending.items(), features, strict=True):
+                    if isinstance(feature, Exception):
+                        problem = (f"{article_location(article)}: could not be read for filing under a story "
+                                   f"({type(feature).__name__}: {feature}); it was not stored")
+                        out.problems.append(problem)
+                        errors.setdefault(path, []).append(problem)
+                        continue
+                    if store.concurrent_runs and (stored := store.article_by_hash(digest)) is not None:
+                        # another run stored it after this one looked
+                        out.duplicates.append(Skipped(str(path), article.id, stored.article.id, article.record))
+                        continue
+                    _file_article(store, run, article, digest, feature, candidates, config)
+                    _checkpoint("article-committed")
             pending.clear()
         store.end_file_attempts({file_key: "; ".join(errors[path]) if path in errors else None
                                  for path, file_key in attempts.items()})
@@ -637,6 +591,11 @@ def _ingest(store: Store, run: Run, files: Sequence[Path], config: Config, progr
         progress.advance(path.name)
     file_pending()
     return out
+
+
+def _candidates(store: Store, since: dt.date) -> list[_Candidate]:
+    """The stories a new article may join: those that gained one since ``since``."""
+    return [_Candidate(s.id, s.centroid, s.n_articles, Counter(s.entities)) for s in store.stories(updated_since=since)]
 
 
 def _file_article(
@@ -694,13 +653,33 @@ def _story_failed(store: Store, story: StoredStory, articles: Sequence[Article],
     return f"{story.name} ({', '.join(a.id for a in articles)}): {error}; {again}"
 
 
-def _analyse_stories(store: Store, run: Run, config: Config, progress: Progress) -> _Checked:
+class _LazyEngine:
+    """The engine that analyses stories, started when a story first needs it (a
+    LocalCluster takes seconds to start, and a run with nothing new needs none)."""
+
+    def __init__(self, engine: str | Engine, config: Config, scheduler: str | None, workers: int | None,
+                 closing: ExitStack):
+        self._spec, self._config, self._scheduler, self._workers = engine, config, scheduler, workers
+        self._closing = closing
+        self._engine: Engine | None = None if isinstance(engine, str) else engine
+
+    def get(self) -> Engine:
+        if self._engine is None:
+            from claimcheck.engine import open_engine
+
+            self._engine = self._closing.enter_context(open_engine(
+                str(self._spec), self._config, scheduler=self._scheduler, workers=self._workers))
+        return self._engine
+
+
+def _analyse_stories(store: Store, run: Run, config: Config, progress: Progress, engine: _LazyEngine) -> _Checked:
     """Analyse every story that gained an article.  Stories whose check failed before
     are analysed one at a time, after the others: one that kills the run then takes only
-    itself down, and on later runs the stories it shared a batch with get through."""
-    from claimcheck.pipeline import analyse_many
-    from claimcheck.report.jsonfmt import claim_to_dict
+    itself down, and on later runs the stories it shared a batch with get through.
 
+    A story another run is checking (a shared PostgreSQL store) is left to it, then
+    checked here once that run lets go of it, if an article it did not see still
+    awaits analysis."""
     out = _Checked()
     todo: list[StoredStory] = []
     for story in store.stories_needing_analysis():
@@ -711,38 +690,82 @@ def _analyse_stories(store: Store, run: Run, config: Config, progress: Progress)
     progress.start("checking stories", len(todo))
     fresh = [s for s in todo if not s.attempts]
     batches = ([fresh] if fresh else []) + [[s] for s in todo if s.attempts]
+    elsewhere: list[StoredStory] = []
     for batch in batches:
+        mine = [s for s in batch if store.try_lock_story(s.id)]
+        taken = {s.id for s in mine}
+        elsewhere += [s for s in batch if s.id not in taken]
+        _check_stories(store, run, mine, config, progress, engine, out)
+    for story in elsewhere:
+        store.lock_story(story.id)  # waits for the other run to save it
+        current = store.story(story.id)
+        if current.needs_analysis and current.attempts < config.batch_max_attempts:
+            _check_stories(store, run, [current], config, progress, engine, out)
+        else:
+            store.unlock_story(story.id)
+            progress.advance(story.name)
+    return out
+
+
+def _check_stories(store: Store, run: Run, batch: Sequence[StoredStory], config: Config, progress: Progress,
+                   engine: _LazyEngine, out: _Checked) -> None:
+    """Analyse stories this run holds the locks of, save each as it comes, and let go of
+    each once saved."""
+    held = {s.id for s in batch}
+    try:
+        if not batch:
+            return
         store.begin_story_attempts(s.id for s in batch)
         out.attempted.update(s.id for s in batch)
         stories_articles = [store.story_articles(story.id) for story in batch]
-        # stories are parsed and embedded together, and saved one by one as they come
-        for story, articles, report in zip(batch, stories_articles, analyse_many(stories_articles, config),
-                                           strict=True):
-            if isinstance(report, Exception):  # one story's failure must not stop the night
-                if isinstance(report, (StoreError, ModelLoadError)):
-                    raise report
-                out.failures.append(_story_failed(store, story, articles, "analysis", report, config))
-                progress.advance(story.name)
-                continue
-            out.failures.extend(report.problems)  # articles the analysis had to leave out
-            outlets = {a.id: a.outlet for a in articles}
-            with store.transaction():
-                store.name_story(story.id, story_slug(story.entities, articles, story.title, run.run_date))
-                store.replace_claims([a.id for a in articles], [claim_to_dict(c) for c in report.claims])
-                out.reopened += _save_discrepancies(store, story.id, report.discrepancies, run, outlets)
-                store.mark_analysed(story.id)
-                _checkpoint("analysis-uncommitted")
-            _checkpoint("analysis-saved")
-            out.reports[story.id] = report
+        # stories are analysed together (parsed and embedded in one go, or spread over a
+        # cluster), and saved one by one as they come, in order
+        results = engine.get().analyse(stories_articles, config)
+        for story, articles, report in zip(batch, stories_articles, results, strict=True):
+            try:
+                _save_story(store, run, story, articles, report, config, out)
+            finally:
+                store.unlock_story(story.id)
+                held.discard(story.id)
             progress.advance(story.name)
-    return out
+    finally:
+        for story_id in held:  # the run stops (the engine or the store gave out)
+            store.unlock_story(story_id)
+
+
+def _save_story(store: Store, run: Run, story: StoredStory, articles: Sequence[Article],
+                report: Report | Exception, config: Config, out: _Checked) -> None:
+    """Save one story's analysis (its claims and discrepancies) in one transaction."""
+    if isinstance(report, Exception):  # one story's failure must not stop the night
+        if isinstance(report, (StoreError, ModelLoadError)):
+            raise report
+        out.failures.append(_story_failed(store, story, articles, "analysis", report, config))
+        return
+    out.failures.extend(report.problems)  # articles the analysis had to leave out
+    outlets = {a.id: a.outlet for a in articles}
+    with store.transaction():
+        store.name_story(story.id, story_slug(story.entities, articles, story.title, run.run_date))
+        store.replace_claims([a.id for a in articles], report.claims)
+        out.reopened += _save_discrepancies(store, story.id, report.discrepancies, run, outlets)
+        # only if no article joined it meanwhile (another run sharing the store filed one):
+        # then the story still awaits an analysis that sees it
+        analysed = store.mark_analysed(story.id, run_id=run.id, n_articles=len(articles))
+        _checkpoint("analysis-uncommitted")
+    _checkpoint("analysis-saved")
+    if analysed:
+        out.reports[story.id] = report
 
 
 def _save_discrepancies(
     store: Store, story_id: int, found: Sequence[Discrepancy], run: Run, outlets: Mapping[str, str]
 ) -> list[str]:
-    """Upsert by stable id; returns the notes of dismissed discrepancies reopened."""
-    known = store.story_discrepancies(story_id)
+    """Upsert by stable id; returns the notes of dismissed discrepancies reopened.
+
+    The story's discrepancies are read and locked (``FOR UPDATE`` on PostgreSQL; SQLite's
+    write lock is the transaction's) before they are rewritten: a reviewer's decision
+    taken meanwhile waits, then applies to what this wrote; none is overwritten."""
+    known = store.story_discrepancies(story_id, for_update=True)
+    _checkpoint("discrepancies-read")
     reopened = []
     for d in found:
         old = known.get(d.id)
@@ -786,37 +809,55 @@ def _new_sides(old: StoredDiscrepancy, new: Discrepancy) -> list[Evidence]:
 def _write_story_reports(
     store: Store, run: Run, reports_dir: Path, checked: _Checked, config: Config, progress: Progress
 ) -> list[Path]:
-    from claimcheck.pipeline import analyse
-    from claimcheck.report import write_report
-
     written: list[Path] = []
     todo = store.stories_needing_report()
     progress.start("writing reports", len(todo))
     for story in todo:
-        if story.id not in checked.attempted:  # analysed by an earlier attempt that stopped
-            if story.attempts >= config.batch_max_attempts:
-                checked.held_back.append(_held_back_story(story))
-                progress.advance(story.name)
-                continue
-            store.begin_story_attempts([story.id])
-            checked.attempted.add(story.id)
-        try:
-            report = checked.reports.get(story.id)
-            if report is None:  # analysed by an earlier, killed attempt: the same articles give the same report
-                report = analyse(store.story_articles(story.id), config)
-            report = with_review_status(report, store.story_discrepancies(story.id))
-            folder = reports_dir / run.run_date.isoformat() / (story.slug or f"story-{story.id}")
-            written += write_report(report, folder, formats=REPORT_FORMATS).values()
-        except (StoreError, ModelLoadError, ReportError):  # the disk, the store, the models: not this story
-            raise
-        except Exception as exc:  # noqa: BLE001 - one story's report must not stop the night
-            articles = store.story_articles(story.id)
-            checked.failures.append(_story_failed(store, story, articles, "its report", exc, config))
+        # on a shared store: a story another live run analysed is that run's to report,
+        # and one another run is checking now will be reported by it
+        if story.analysed_run not in (None, run.id) and store.run_alive(story.analysed_run):
             progress.advance(story.name)
             continue
-        _checkpoint("report-written")
-        store.mark_reported(story.id, run.run_date)
+        if not store.try_lock_story(story.id):
+            progress.advance(story.name)
+            continue
+        try:
+            story = store.story(story.id)
+            if story.needs_report:
+                written += _write_story_report(store, run, story, reports_dir, checked, config)
+        finally:
+            store.unlock_story(story.id)
         progress.advance(story.name)
+    return written
+
+
+def _write_story_report(store: Store, run: Run, story: StoredStory, reports_dir: Path, checked: _Checked,
+                        config: Config) -> list[Path]:
+    """One story's report files (none when it is held back or its report fails)."""
+    from claimcheck.pipeline import analyse
+    from claimcheck.report import write_report
+
+    if story.id not in checked.attempted:  # analysed by an earlier attempt that stopped
+        if story.attempts >= config.batch_max_attempts:
+            checked.held_back.append(_held_back_story(story))
+            return []
+        store.begin_story_attempts([story.id])
+        checked.attempted.add(story.id)
+    try:
+        report = checked.reports.get(story.id)
+        if report is None:  # analysed by an earlier, killed attempt: the same articles give the same report
+            report = analyse(store.story_articles(story.id), config)
+        report = with_review_status(report, store.story_discrepancies(story.id))
+        folder = reports_dir / run.run_date.isoformat() / (story.slug or f"story-{story.id}")
+        written = list(write_report(report, folder, formats=REPORT_FORMATS).values())
+    except (StoreError, ModelLoadError, ReportError):  # the disk, the store, the models: not this story
+        raise
+    except Exception as exc:  # noqa: BLE001 - one story's report must not stop the night
+        articles = store.story_articles(story.id)
+        checked.failures.append(_story_failed(store, story, articles, "its report", exc, config))
+        return []
+    _checkpoint("report-written")
+    store.mark_reported(story.id, run.run_date)
     return written
 
 

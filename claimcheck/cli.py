@@ -234,7 +234,10 @@ def main() -> None:  # pragma: no cover - console entry point
 # claimcheck/batch.py, claimcheck/review.py and claimcheck/store.py; these commands only
 # parse options, show progress and print results.
 
-DbOption = Annotated[Path, typer.Option("--db", help="The batch database (SQLite). `batch` creates it if missing.")]
+DbOption = Annotated[str, typer.Option(
+    "--db", metavar="PATH|URL",
+    help="The batch database: a SQLite file (`batch` creates it if missing), or a PostgreSQL "
+         "database as postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME (needs the scale extra).")]
 StoryOption = Annotated[
     Optional[str],
     typer.Option("--story", "-s", help="A story's slug (as in the report folders), or its number."),
@@ -273,10 +276,13 @@ def _run_date(value: str | None):
 @app.command()
 def batch(
     inbox: Annotated[Path, typer.Argument(help="The folder the night's article files arrive in (.txt, .md, .html, .jsonl).")],
-    db: DbOption = Path("claimcheck.db"),
+    db: DbOption = "claimcheck.db",
     reports: Annotated[Path, typer.Option("--reports", "-r", help="Reports go to REPORTS/<date>/<story>/ and REPORTS/<date>/index.html.")] = Path("reports"),
     date: Annotated[Optional[str], typer.Option("--date", help="File the run under this date (YYYY-MM-DD) instead of today.")] = None,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another batch run on the same database to finish (0: give up at once).")] = 0.0,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another batch run on the same SQLite database to finish (0: give up at once). Runs on PostgreSQL share the database and do not wait.")] = 0.0,
+    engine: Annotated[str, typer.Option("--engine", help="Where stories are analysed: inprocess (this process) or dask (a Dask cluster: the one at --scheduler, else a LocalCluster on this machine; needs the scale extra).")] = "inprocess",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler of a running cluster, e.g. tcp://10.0.0.5:8786.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine dask and no --scheduler: the LocalCluster's worker processes (default 2).")] = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")] = False,
 ) -> None:
@@ -284,10 +290,19 @@ def batch(
 
     Exit status: 0 all processed, 1 some files rejected (the rest processed), 2 nothing done.
     A file or story that failed batch_max_attempts times is held back (see `claimcheck failures`).
+    On SQLite one batch runs at a time; several may share a PostgreSQL database.
     """
     from claimcheck.batch import run_batch
 
+    from claimcheck.engine import ENGINES
+
     run_date = _run_date(date)
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r}: choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    if engine != "dask" and (scheduler or workers):
+        raise typer.BadParameter("--scheduler and --workers are for --engine dask", param_hint="--engine")
+    if scheduler and workers:
+        raise typer.BadParameter("a running cluster has the workers it has: drop --workers", param_hint="--workers")
     show_progress = not quiet and sys.stderr.isatty()
     try:
         cfg = _config(config)
@@ -297,9 +312,10 @@ def batch(
 
             with Progress(console=Console(stderr=True), transient=True) as bar:
                 result = run_batch(inbox, db, reports, config=cfg, run_date=run_date, wait=wait,
-                                   progress=_BatchProgress(bar))
+                                   progress=_BatchProgress(bar), engine=engine, scheduler=scheduler, workers=workers)
         else:
-            result = run_batch(inbox, db, reports, config=cfg, run_date=run_date, wait=wait)
+            result = run_batch(inbox, db, reports, config=cfg, run_date=run_date, wait=wait,
+                               engine=engine, scheduler=scheduler, workers=workers)
     except ClaimcheckError as exc:
         _fail(exc)
         return
@@ -330,7 +346,7 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 
 
-def _review_store(db: Path):
+def _review_store(db: str):
     from claimcheck.review import open_store
 
     return open_store(db, busy_timeout=Config().store_busy_timeout_seconds)
@@ -338,7 +354,7 @@ def _review_store(db: Path):
 
 @review_app.command("list")
 def review_list(
-    db: DbOption = Path("claimcheck.db"),
+    db: DbOption = "claimcheck.db",
     story: StoryOption = None,
     status: Annotated[Optional[str], typer.Option("--status", help="Only this status: open, confirmed or dismissed.")] = None,
 ) -> None:
@@ -357,7 +373,7 @@ def review_list(
 @review_app.command("show")
 def review_show(
     discrepancy_id: Annotated[str, typer.Argument(metavar="ID", help="A discrepancy id (or a unique prefix of one).")],
-    db: DbOption = Path("claimcheck.db"),
+    db: DbOption = "claimcheck.db",
     story: StoryOption = None,
 ) -> None:
     """Show one discrepancy: both sides' sentences and values, the explanation and its review history."""
@@ -370,7 +386,7 @@ def review_show(
         _fail(exc)
 
 
-def _decide(discrepancy_id: str, status: str, db: Path, story: str | None, note: str, by: str | None) -> None:
+def _decide(discrepancy_id: str, status: str, db: str, story: str | None, note: str, by: str | None) -> None:
     from claimcheck.review import decide
 
     try:
@@ -394,21 +410,21 @@ ByOption = Annotated[Optional[str], typer.Option("--by", help="Who decided (defa
 
 
 @review_app.command("confirm")
-def review_confirm(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+def review_confirm(discrepancy_id: IdArgument, db: DbOption = "claimcheck.db", story: StoryOption = None,
                    note: NoteOption = "", by: ByOption = None) -> None:
     """Confirm a discrepancy: the sources really disagree."""
     _decide(discrepancy_id, "confirmed", db, story, note, by)
 
 
 @review_app.command("dismiss")
-def review_dismiss(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+def review_dismiss(discrepancy_id: IdArgument, db: DbOption = "claimcheck.db", story: StoryOption = None,
                    note: NoteOption = "", by: ByOption = None) -> None:
     """Dismiss a discrepancy: later runs keep it dismissed unless new evidence adds a side (a new spelling, office or figure)."""
     _decide(discrepancy_id, "dismissed", db, story, note, by)
 
 
 @review_app.command("reopen")
-def review_reopen(discrepancy_id: IdArgument, db: DbOption = Path("claimcheck.db"), story: StoryOption = None,
+def review_reopen(discrepancy_id: IdArgument, db: DbOption = "claimcheck.db", story: StoryOption = None,
                   note: NoteOption = "", by: ByOption = None) -> None:
     """Reopen a confirmed or dismissed discrepancy for review."""
     _decide(discrepancy_id, "open", db, story, note, by)
@@ -423,7 +439,7 @@ app.add_typer(failures_app, name="failures")
 
 
 @failures_app.command("list")
-def failures_list(db: DbOption = Path("claimcheck.db"), config: ConfigOption = None) -> None:
+def failures_list(db: DbOption = "claimcheck.db", config: ConfigOption = None) -> None:
     """List files whose reading failed and stories whose check failed, with their attempts and last error."""
     from claimcheck.failures import format_failures, list_failures
 
@@ -438,7 +454,7 @@ def failures_list(db: DbOption = Path("claimcheck.db"), config: ConfigOption = N
 @failures_app.command("clear")
 def failures_clear(
     key: Annotated[str, typer.Argument(metavar="KEY", help="A file's hash prefix (as listed) or path, or a story's slug or number.")],
-    db: DbOption = Path("claimcheck.db"),
+    db: DbOption = "claimcheck.db",
 ) -> None:
     """Forget a file's or a story's failed attempts: the next batch run tries it again."""
     from claimcheck.failures import clear_failure

@@ -89,3 +89,10 @@ class ReportError(ClaimcheckError):
     """A report that cannot be written, or a report file that cannot be read back."""
 
     code = "CC600"
+
+
+class EngineError(ClaimcheckError):
+    """The engine that analyses stories cannot go on: a missing extra, a cluster that
+    cannot be reached or went away.  The run stops; the next one resumes it."""
+
+    code = "CC800"

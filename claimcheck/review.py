@@ -22,7 +22,7 @@ from enum import Enum
 from pathlib import Path
 
 from claimcheck.errors import StoreError
-from claimcheck.store import ReviewEvent, Store, StoredDiscrepancy, StoredStory
+from claimcheck.store import ReviewEvent, Store, StoredDiscrepancy, StoredStory, is_server_url
 
 __all__ = [
     "Decision",
@@ -82,12 +82,13 @@ class Decision:
 
 
 def open_store(db: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> Store:
-    """Open an existing batch database; reviewing a database that is not there is a
-    mistake (a typo in --db), not a reason to create an empty one."""
-    if not Path(db).is_file():
+    """Open an existing batch database (a path, or a ``postgresql://`` URL); reviewing a
+    database that is not there is a mistake (a typo in --db), not a reason to create an
+    empty one."""
+    if not is_server_url(db) and not Path(db).is_file():
         raise StoreError("no batch database here", path=str(db),
                          hint="pass the --db that `claimcheck batch` wrote")
-    return Store(db, busy_timeout=busy_timeout)
+    return Store(db, busy_timeout=busy_timeout, create=False)
 
 
 def default_reviewer() -> str:
@@ -116,8 +117,7 @@ def show_discrepancy(store: Store, key: str, *, story: str | None = None) -> Dis
         if stored is not None and ev.claim_id is not None:
             claim = store.claim(ev.file, ev.claim_id)
             if claim is not None:
-                start, end = claim["sentence"]
-                sentence = stored.article.text[start:end]
+                sentence = stored.article.text[claim.sentence.start : claim.sentence.end]
         sides.append(SideDetail(
             file=ev.file, outlet=stored.article.outlet if stored else ev.file, start=ev.start, end=ev.end,
             text=ev.text, value=ev.value, speaker=ev.speaker, sentence=sentence,

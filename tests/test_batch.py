@@ -663,16 +663,16 @@ POISON = MILL_TIMES.replace("Valley Times", "Quay Courier") + "POISON\n"
 
 def poison_features(monkeypatch):
     """Make reading any article whose text holds POISON fail, as a parser crash would."""
-    from claimcheck import batch
+    from claimcheck import story_features
 
-    real = batch.articles_features
+    real = story_features.articles_features
 
     def failing(articles, config):
         if any("POISON" in a.text for a in articles):
             raise ValueError("the parser choked")
         return real(articles, config)
 
-    monkeypatch.setattr(batch, "articles_features", failing)
+    monkeypatch.setattr(story_features, "articles_features", failing)
 
 
 def test_a_file_that_fails_is_tried_three_times_then_held_back_until_its_bytes_change(mill_db, tmp_path, monkeypatch):
@@ -732,12 +732,12 @@ def test_an_operator_lists_and_clears_failed_files_and_stories(mill_db, tmp_path
 
 
 def test_a_run_that_dies_while_reading_counts_an_attempt_for_the_files_it_was_reading(mill_db, tmp_path, monkeypatch):
-    from claimcheck import batch
+    from claimcheck import story_features
 
     def killed(articles, config):
         raise KeyboardInterrupt  # like a kill: nothing after this point runs
 
-    monkeypatch.setattr(batch, "_features_each", killed)
+    monkeypatch.setattr(story_features, "features_each", killed)
     inbox = write_inbox(tmp_path / "inbox2", {"valley_times.txt": MILL_TIMES})
     with pytest.raises(KeyboardInterrupt):
         run_batch(inbox, mill_db, tmp_path / "r", run_date=NIGHT2)

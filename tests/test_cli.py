@@ -147,3 +147,14 @@ def test_batch_warns_once_when_no_new_article_has_a_date(tmp_path):
                                  "--reports", str(tmp_path / "r"), "--date", "2031-03-05"])
     assert result.exit_code == 0, result.output
     assert result.stderr.count("warning: no article has a date") == 1
+
+
+def test_batch_engine_options_are_checked_before_anything_is_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for args, said in ((["--engine", "spark"], "choose one of inprocess, dask"),
+                       (["--workers", "3"], "--scheduler and --workers are for --engine dask"),
+                       (["--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", "--workers", "3"], "drop --workers")):
+        result = runner.invoke(app, ["batch", str(inbox), "--db", str(tmp_path / "cc.db"), *args])
+        assert result.exit_code == 2 and said in " ".join(result.output.replace("│", " ").split()), result.output
+    assert not (tmp_path / "cc.db").exists()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from claimcheck.batch import run_batch
 from claimcheck.cli import app
 from claimcheck.errors import StoreError
-from claimcheck.models import Article, Discrepancy, DiscrepancyKind, Evidence, Severity, Span
+from claimcheck.models import Article, Claim, Discrepancy, DiscrepancyKind, Evidence, Severity, Span, Speaker
 from claimcheck.review import decide, format_detail, format_list, list_discrepancies, open_store, show_discrepancy
 from claimcheck.store import Store
 
@@ -42,8 +42,10 @@ def db(tmp_path):
                                   content_hash=article_id, run_id=run.id, story_id=story)
             store.name_story(story, "2026-03-02-halvorsen-steel")
             store.replace_claims(["echo.txt", "post.txt"], [
-                {"id": "echo.txt#0", "article_id": "echo.txt", "sentence": [0, 43]},
-                {"id": "post.txt#0", "article_id": "post.txt", "sentence": [0, 47]},
+                Claim(id="echo.txt#0", article_id="echo.txt", text=ECHO[:43], spans=(Span(0, 43),),
+                      sentence=Span(0, 43), speaker=Speaker("Echo")),
+                Claim(id="post.txt#0", article_id="post.txt", text=POST[:47], spans=(Span(0, 47),),
+                      sentence=Span(0, 47), speaker=Speaker("Post")),
             ])
             office = Discrepancy(
                 id="ent-aldous", kind=DiscrepancyKind.ENTITY_ATTRIBUTE, severity=Severity.HIGH, score=0.9,
