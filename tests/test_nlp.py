@@ -65,6 +65,27 @@ def test_dropping_the_tensor_keeps_every_annotation():
     assert _signature(dropped) == _signature(full)
 
 
+def test_the_pipeline_multiplies_with_numpys_blas_and_parses_as_blis_did():
+    """BLIS falls back to a generic kernel on CPUs its wheel does not know (4.5x slower
+    here), so the pipeline's layers use numpy's ops; the annotations stay those of a
+    pipeline loaded with thinc's default (BLIS) ops."""
+    import spacy
+
+    from claimcheck.nlp import load_spacy
+
+    model = Config().spacy_model
+    nlp = load_spacy(model)
+    layers = [layer for _, pipe in nlp.pipeline if getattr(pipe, "model", None) for layer in pipe.model.walk()]
+    assert layers and not any(getattr(layer.ops, "use_blis", False) for layer in layers if layer.name != "linear")
+    reference = spacy.load(model)  # thinc's default ops
+    assert any(getattr(layer.ops, "use_blis", False) for layer in reference.get_pipe("tok2vec").model.walk())
+    text = (
+        "Mayor Ana Ruiz of Port Elwin said on Tuesday that 41 families had left. "
+        "The council, which met in the town hall, voted 5 to 2 against the plan, officials said."
+    )
+    assert _signature(nlp(text)) == _signature(reference(text))
+
+
 def test_parse_articles_uses_the_config(monkeypatch):
     seen = {}
 
