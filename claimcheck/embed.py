@@ -9,9 +9,10 @@ pads a batch to its longest text, and the padded length (and a batch of one, whi
 another path in torch) changes a vector's last bits; two near-equal similarities then
 rank differently, and a detector picks another pair.  So a story analysed in another
 chunk, on a Dask worker, or after a warm cache could find other discrepancies.  Texts
-are therefore encoded at a padded length that depends only on their own token count (a
-multiple of ``LENGTH_STEP``), never alone in a batch; the cost, measured on claims of the
-benchmark corpus, is about a tenth more time than padding to each batch's longest text.
+are therefore encoded in batches of texts of one token count, unpadded, never alone in
+a batch.  Padding costs: 3,000 sentences of the benchmark corpus took 0.85x the wall
+time (0.79x the CPU) this way than padded to a multiple of 8, and padding to each
+batch's longest text was faster than the multiple of 8 by about a tenth only.
 """
 
 from __future__ import annotations
@@ -70,12 +71,12 @@ def resolve_model(spec: str) -> tuple[Path, str]:
 
 _MODEL_LOCK = threading.Lock()
 
-#: texts are padded to their token count rounded up to a multiple of this (see above):
-#: few lengths per call, so few model calls, and little padding
-LENGTH_STEP = 8
+#: texts are padded to their token count rounded up to a multiple of this (see above);
+#: 1 is no padding: 0.85x the wall time of 8 (farm-bench, 4 runs each, 3,000 sentences)
+LENGTH_STEP = 1
 #: what the cache key says about how vectors were computed: vectors padded otherwise
 #: differ in their last bits, so they are not mixed with these
-_SCHEME = f"padded-to-{LENGTH_STEP}"
+_SCHEME = f"padded-to-{LENGTH_STEP}" if LENGTH_STEP > 1 else "unpadded"
 
 
 @functools.lru_cache(maxsize=2)
