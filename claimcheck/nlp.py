@@ -280,9 +280,12 @@ def _lookups(doc) -> tuple[list[int], list[int], list[int], str]:
     if found is not None and found[0] is doc:
         _LOOKUPS.move_to_end(key)
         return found[1], found[2], found[3], found[4]
+    from spacy.attrs import IDX, LENGTH
+
     starts = [s.start for s in doc.sents]
-    t_start = [t.idx for t in doc]
-    t_end = [t.idx + len(t.text) for t in doc]
+    offsets = doc.to_array([IDX, LENGTH])  # no Token objects: every article's tokens pass here
+    t_start = offsets[:, 0].tolist()
+    t_end = (offsets[:, 0] + offsets[:, 1]).tolist()
     text = doc.text
     _LOOKUPS[key] = (doc, starts, t_start, t_end, text)
     if len(_LOOKUPS) > _LOOKUPS_SIZE:

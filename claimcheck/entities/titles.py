@@ -69,7 +69,7 @@ _MAX_TITLE_WORDS = 6  # a longer run before a name is a sentence, not a title
 # --------------------------------------------------------------------------- words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One or more tokens joined by in-word hyphens ("far-right", "President-elect")."""
 
@@ -94,43 +94,70 @@ class Word:
         return self.text[:1].isupper()
 
 
-def _joins_hyphen(prev, tok) -> bool:
-    return not prev.whitespace_ and (tok.text in "-‐" or prev.text in "-‐") and not tok.is_space
+_HYPHENS = frozenset({"-", "‐"})
 
 
 def words_of(doc) -> tuple[list[Word], list[int]]:
-    """Words of the doc and, per token, the index of its word."""
-    groups: list[list] = []
-    for tok in doc:
-        if groups and _joins_hyphen(groups[-1][-1], tok):
-            groups[-1].append(tok)
-        else:
-            groups.append([tok])
-    words, token_word = [], [0] * len(doc)
+    """Words of the doc and, per token, the index of its word: a token that touches a
+    hyphen with no space between ("far", "-", "right") joins the word before it.
+
+    Every article's every token passes here (story assignment reads the names of each
+    new article), so the tokens' attributes are read as one array (no Token objects),
+    each string looked up once per doc, and a word of one token (most words) is built
+    without the hyphen handling."""
+    from spacy.attrs import ENT_TYPE, IDX, IS_SPACE, LEMMA, ORTH, POS, SPACY, TAG
+
     doc_text = text_of(doc)  # spaCy rebuilds doc.text on every access
+    import numpy
+
+    array = doc.to_array([IDX, ORTH, POS, TAG, LEMMA, ENT_TYPE, SPACY, IS_SPACE])
+    rows = array.tolist()
+    store = doc.vocab.strings
+    string = {key: store[key] for key in numpy.unique(array[:, 1:6]).tolist()}  # each string once
+    string[0] = ""
+
+    groups: list[list[int]] = []
+    prev_text, prev_space = "", True
+    for i, (_, orth, _, _, _, _, space, is_space) in enumerate(rows):
+        text = string[orth]
+        if groups and not prev_space and (text in _HYPHENS or prev_text in _HYPHENS) and not is_space:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+        prev_text, prev_space = text, bool(space)
+    words: list[Word] = []
+    token_word = [0] * len(rows)
     for gi, toks in enumerate(groups):
-        for t in toks:
-            token_word[t.i] = gi
-        pieces = [t for t in toks if t.text not in "-‐"] or toks
-        last = pieces[-1]
-        text = doc_text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
-        parts = tuple(p for p in (fold_name(t.text) for t in pieces) if p)
-        words.append(
-            Word(
-                i=toks[0].i,
-                j=toks[-1].i + 1,
-                start=toks[0].idx,
-                end=toks[-1].idx + len(toks[-1].text),
-                text=text,
-                parts=parts,
-                pos=last.pos_,
-                tag=last.tag_,
-                lemma=fold_name(last.lemma_) if len(pieces) == 1 else "-".join(parts),
-                ents=frozenset(t.ent_type_ for t in toks if t.ent_type_),
-                hyphenated=len(pieces) > 1,
-            )
-        )
+        if len(toks) == 1:
+            i = toks[0]
+            token_word[i] = gi
+            start, orth, pos, tag, lemma, ent, _, _ = rows[i]
+            text = string[orth]
+            folded = fold_name(text)
+            words.append(Word(
+                i=i, j=i + 1, start=start, end=start + len(text), text=text,
+                parts=(folded,) if folded else (), pos=string[pos], tag=string[tag],
+                lemma=fold_name(string[lemma]), ents=frozenset((string[ent],)) if ent else _NO_ENTS,
+                hyphenated=False,
+            ))
+            continue
+        for i in toks:
+            token_word[i] = gi
+        pieces = [i for i in toks if string[rows[i][1]] not in _HYPHENS] or toks
+        last = rows[pieces[-1]]
+        start = rows[toks[0]][0]
+        end = rows[toks[-1]][0] + len(string[rows[toks[-1]][1]])
+        parts = tuple(p for p in (fold_name(string[rows[i][1]]) for i in pieces) if p)
+        words.append(Word(
+            i=toks[0], j=toks[-1] + 1, start=start, end=end, text=doc_text[start:end],
+            parts=parts, pos=string[last[2]], tag=string[last[3]],
+            lemma=fold_name(string[last[4]]) if len(pieces) == 1 else "-".join(parts),
+            ents=frozenset(string[rows[i][5]] for i in toks if rows[i][5]), hyphenated=len(pieces) > 1,
+        ))
     return words, token_word
+
+
+_NO_ENTS: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------- titles
