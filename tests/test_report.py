@@ -227,6 +227,29 @@ def test_json_writes_infinite_bounds_as_null(report):
     json.dumps(data, allow_nan=False)  # strictly valid JSON
 
 
+def test_json_text_is_the_report_with_one_item_a_line(report):
+    from claimcheck.report.jsonfmt import render_json
+
+    text = render_json(report)
+    data = report_to_dict(report)
+    data["created"] = json.loads(text)["created"]
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    for key in ("discrepancies", "claims", "groups"):
+        start = lines.index(f'  "{key}": [')
+        items = [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + len(data[key])]]
+        assert items == data[key] and lines[start + 1 + len(data[key])] == "  ],"
+
+
+def test_json_text_refuses_a_number_json_cannot_hold(report):
+    from claimcheck.report import jsonfmt
+
+    data = report_to_dict(report)
+    data["claims"][0]["quantities"][0]["low"] = math.nan
+    with pytest.raises(ValueError):
+        jsonfmt._dumps_by_line(data)
+
+
 def test_load_report_json_refuses_a_file_that_is_not_a_report(tmp_path):
     path = tmp_path / "other.json"
     path.write_text('{"discrepancies": []}')

@@ -223,8 +223,30 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    # allow_nan=False: a stray inf/NaN must fail here, not produce JSON other tools reject.
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """The report as JSON text: one top-level key a line, and each discrepancy, group,
+    claim, entity... on a line of its own, so a diff of two nights' reports shows which
+    items changed.
+
+    ``json.dumps`` with ``indent`` runs the pure-Python encoder; items rendered each on
+    one line take the C encoder, which wrote the 222 reports of the 1,000-article
+    benchmark several times faster (``render_json`` was 65% of the report stage).
+    ``allow_nan=False``: a stray inf/NaN must fail here, not produce JSON other tools
+    reject."""
+    return _dumps_by_line(report_to_dict(report)) + "\n"
+
+
+def _dumps_by_line(data: dict[str, Any]) -> str:
+    def one(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            body = ",\n".join(f"    {one(item)}" for item in value)
+            lines.append(f"  {one(key)}: [\n{body}\n  ]")
+        else:
+            lines.append(f"  {one(key)}: {one(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}"
 
 
 def load_report_json(path: str | os.PathLike[str]) -> dict[str, Any]:
