@@ -23,19 +23,29 @@ from claimcheck.config import Config
 from claimcheck.models import Claim, ClaimGroup
 
 
-def nearest_neighbours(embeddings: np.ndarray, top_k: int) -> list[list[tuple[int, float]]]:
-    """For each row, its ``top_k`` most similar other rows as (index, cosine)."""
-    if len(embeddings) == 0:
+def nearest_neighbours(embeddings: np.ndarray, top_k: int, chunk: int = 1024) -> list[list[tuple[int, float]]]:
+    """For each row, the ``top_k + 1`` most similar rows as (index, cosine) without the
+    row itself, most similar first (equal cosines: lower index first).  Rows are
+    compared ``chunk`` at a time, so memory stays ``chunk`` x rows."""
+    n = len(embeddings)
+    if n == 0:
         return []
-    import torch
-    from sentence_transformers.util import semantic_search
-
-    tensor = torch.from_numpy(np.ascontiguousarray(embeddings, dtype=np.float32))
-    hits = semantic_search(tensor, tensor, top_k=min(top_k + 1, len(embeddings)))
-    return [
-        [(h["corpus_id"], float(h["score"])) for h in row if h["corpus_id"] != i]
-        for i, row in enumerate(hits)
-    ]
+    vectors = np.ascontiguousarray(embeddings, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.where(norms == 0, 1.0, norms)
+    k = min(top_k + 1, n)
+    out: list[list[tuple[int, float]]] = []
+    for start in range(0, n, chunk):
+        scores = vectors[start : start + chunk] @ vectors.T
+        for offset, row in enumerate(scores):
+            i = start + offset
+            if k < n:  # every row tied with the k-th best, so ties are cut by index below
+                best = np.flatnonzero(row >= row[np.argpartition(-row, k - 1)[k - 1]])
+            else:
+                best = np.arange(n)
+            best = best[np.lexsort((best, -row[best]))][:k]  # by cosine, then index
+            out.append([(int(j), float(row[j])) for j in best if j != i])
+    return out
 
 
 def _people(claim: Claim) -> set[str]:

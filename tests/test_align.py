@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimcheck.align import claims_compatible, group_claims
 from claimcheck.config import Config
@@ -59,3 +61,33 @@ def test_group_ids_are_stable():
 
 def test_no_claims_no_groups():
     assert group_claims([], np.zeros((0, 384))) == []
+
+
+@given(
+    n=st.integers(min_value=1, max_value=40),
+    top_k=st.integers(min_value=1, max_value=8),
+    chunk=st.integers(min_value=1, max_value=50),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    duplicates=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_nearest_neighbours_are_the_most_similar_rows_in_any_chunking(n, top_k, chunk, seed, duplicates):
+    from claimcheck.align import nearest_neighbours
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(n, 6)).astype(np.float32)
+    if duplicates and n > 3:  # equal cosines
+        vectors[n - 1] = vectors[0]
+        vectors[n // 2] = vectors[0] * 3
+    found = nearest_neighbours(vectors, top_k, chunk=chunk)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = unit @ unit.T
+    k = min(top_k + 1, n)
+    for i, row in enumerate(found):
+        picked = [j for j, _ in row]
+        assert i not in picked and len(set(picked)) == len(picked) and len(picked) in (k - 1, k)
+        assert all(abs(s - scores[i, j]) < 1e-5 for j, s in row)
+        assert all(a[1] >= b[1] - 1e-6 for a, b in zip(row, row[1:], strict=False))  # most similar first
+        if row:  # nothing left out is more similar than what was kept
+            left_out = [scores[i, j] for j in range(n) if j != i and j not in picked]
+            assert all(s <= row[-1][1] + 1e-6 for s in left_out)
