@@ -133,7 +133,7 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "
         })
 
     watch.wrap(claimcheck.nlp, "load_spacy", "model load")
-    watch.wrap(claimcheck.embed, "_load_sentence_transformer", "model load")
+    watch.wrap(claimcheck.embed, "_load_encoder", "model load")
 
     used = mode
     note = ""

@@ -50,16 +50,18 @@ ArticleInput = str | os.PathLike[str] | Article
 
 
 @functools.lru_cache(maxsize=4)
-def _embedder(model: str, cache_dir: str, use_cache: bool, batch_size: int) -> Embedder:
+def _embedder(model: str, cache_dir: str, use_cache: bool, batch_size: int, backend: str) -> Embedder:
     return Embedder(
-        Config(embedding_model=model, cache_dir=cache_dir, use_cache=use_cache, embedding_batch_size=batch_size)
+        Config(embedding_model=model, cache_dir=cache_dir, use_cache=use_cache, embedding_batch_size=batch_size,
+               embedding_backend=backend)
     )
 
 
 def get_embedder(config: Config) -> Embedder:
     """One Embedder (and so one loaded model) per process and model choice."""
     return _embedder(
-        config.embedding_model, config.cache_dir, config.use_cache, config.embedding_batch_size
+        config.embedding_model, config.cache_dir, config.use_cache, config.embedding_batch_size,
+        config.embedding_backend,
     )
 
 

