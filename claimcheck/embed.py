@@ -20,8 +20,9 @@ weights into ``<user cache>/claimcheck/models`` (``$XDG_CACHE_HOME`` or ``~/.cac
 then mean-pools and normalises as the model's sentence-transformers modules say; it
 loads in under a second (sentence-transformers and torch take about 11 s to import) and
 encoded 2,000 benchmark sentences in 0.66-0.74x the time and 0.74x the CPU of
-``"torch"`` (sentence-transformers), with vectors within 2.2e-7 of them.  A model whose modules are
-not a transformer, mean pooling and (optionally) normalisation runs on ``"torch"``.
+``"torch"`` (sentence-transformers), with vectors within 2.2e-7 of them.  A model whose
+modules are not a transformer, mean pooling and (optionally) normalisation runs on
+``"torch"``.
 Vectors of the two back-ends are cached apart, since their last bits differ.
 """
 
