@@ -265,9 +265,16 @@ def _exported(folder: Path, identity: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=4)
 def _load_encoder(folder: str, identity: str, backend: str):
     """The model, loaded once per process and back-end."""
+    return _load_encoder_in(folder, identity, backend, os.getpid())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_encoder_in(folder: str, identity: str, backend: str, pid: int):
+    """The model as loaded in process ``pid``: a forked child loads its own, since
+    ONNX Runtime's thread pool does not survive a fork (a session used across it can
+    hang) and torch's threads may not either."""
     if backend == "onnx":
         return _OnnxEncoder(Path(folder), identity)
     return _TorchEncoder(_load_sentence_transformer(folder))
@@ -290,12 +297,22 @@ class EmbeddingCache:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._pid = -1
+        self._connection: sqlite3.Connection | None = None
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)"
         )
         self._conn.commit()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This process's connection: SQLite's must not be used across a fork, so a
+        forked child opens its own (the parent's is left alone)."""
+        if self._pid != os.getpid() or self._connection is None:
+            self._connection = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._pid = os.getpid()
+        return self._connection
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -317,7 +334,9 @@ class EmbeddingCache:
         self._conn.commit()
 
     def close(self) -> None:
-        self._conn.close()
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
 
 
 class Embedder:

@@ -162,3 +162,44 @@ def test_an_unknown_backend_is_refused_by_name():
 
     with pytest.raises(ConfigError, match="embedding_backend.*one of 'onnx', 'torch'"):
         Config.from_mapping({"embedding_backend": "tensorflow"}, origin="claimcheck.toml")
+
+
+_INHERITED: list[Embedder] = []  # set before the fork: the child inherits it, unpickled
+
+
+def _encode_in_child(text: str, parents: tuple[int, int]) -> tuple[int, list[float], bool, bool]:
+    """(pid, the text's vector, whether the model and the cache connection used are
+    other than the parent's)."""
+    import os
+
+    emb = _INHERITED[0]
+    vector = emb.encode([text])[0].tolist()
+    return os.getpid(), vector, id(emb.model) != parents[0], id(emb._cache._conn) != parents[1]
+
+
+def test_a_forked_child_encodes_with_its_own_session_and_cache_connection(tmp_path):
+    """Stories are grouped and checked in forked workers.  ONNX Runtime's thread pool and
+    SQLite's connection do not survive a fork: a child that must encode a text loads its
+    own model and opens its own connection, and what it stores the parent can read."""
+    import multiprocessing
+    import os
+
+    config = Config(cache_dir=str(tmp_path))
+    emb = Embedder(config)
+    emb.encode(["The council met on Monday."])  # the parent's model and connection, in use
+    parent_model = emb.model
+    _INHERITED[:] = [emb]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            parents = (id(parent_model), id(emb._cache._conn))
+            pid, vector, own_model, own_connection = pool.apply_async(
+                _encode_in_child, ("The bridge reopened in May.", parents)).get(timeout=120)
+    finally:
+        _INHERITED.clear()
+    assert pid != os.getpid() and own_model and own_connection
+    assert emb.model is parent_model
+    fresh = Embedder(config)
+    stored = fresh.encode(["The bridge reopened in May."])[0]
+    assert fresh.encoded == 0  # read from the cache the child wrote
+    assert np.allclose(stored, vector, atol=1e-6)
+    assert np.allclose(emb.encode(["The bridge reopened in May."])[0], stored)
