@@ -169,6 +169,7 @@ def worker_cold(corpus: Path, work: Path, mode: str, stem: Path, engine: str = "
         # forked workers read figures, names and claims; their stage timings add up
         # worker seconds, so the wall time of the whole step is taken here
         watch.wrap(claimcheck.pipeline, "_extract_all", "extract+claims (wall)")
+        watch.wrap(claimcheck.pipeline, "_finish_in_forks", "align+detect (wall)")
         analyse_many = claimcheck.pipeline.analyse_many
 
         def kept(*args, **kwargs):  # the batch analyses stories through this generator
@@ -507,7 +508,7 @@ def dask_stage_rows(cold: dict) -> list[tuple[str, float]]:
     ]
     rows.append(("other", cold["seconds"] - sum(v for _, v in rows)))
     rows += [(f"  worker seconds: {k}", st.get(k, 0.0))
-             for k in ("parse", "extract", "claims", "figures", "embed", "align", "detect")]
+             for k in ("parse", "extract", "claims", "figures", "context", "embed", "align", "detect")]
     return rows
 
 
@@ -533,13 +534,15 @@ def stage_rows(cold: dict) -> list[tuple[str, float]]:
     else:
         rows += [("parse", st.get("parse", 0.0)),
                  (f"extract+claims+figures (wall; workers {worker:.0f}s)", wall)]
-    rows += [
-        ("embed", st.get("embed", 0.0)),
-        ("align", st.get("align", 0.0)),
-        ("detect", st.get("detect", 0.0)),
-    ]
+    rows += [("detection contexts, texts to embed", st.get("context", 0.0)), ("embed", st.get("embed", 0.0))]
+    finish = sw.get("align+detect (wall)", 0.0)
+    if not finish:  # not in workers: the stage timings are wall time
+        rows += [("align", st.get("align", 0.0)), ("detect", st.get("detect", 0.0))]
+        finish = st.get("align", 0.0) + st.get("detect", 0.0)
+    else:
+        rows.append((f"align+detect (wall; workers {st.get('align', 0.0) + st.get('detect', 0.0):.0f}s)", finish))
     if cold["mode"] == "batch":
-        analysed = st.get("parse", 0.0) + wall + sum(st.get(k, 0.0) for k in ("embed", "align", "detect"))
+        analysed = st.get("parse", 0.0) + wall + st.get("context", 0.0) + st.get("embed", 0.0) + finish
         rows.append(("store (save claims, discrepancies)", sw.get("analyse (all)", 0.0) - analysed))
     rows.append(("report", sw.get("report", 0.0)))
     rows.append(("other", cold["seconds"] - sum(v for _, v in rows)))

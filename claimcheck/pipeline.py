@@ -13,7 +13,7 @@ import os
 import pickle
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -203,7 +203,7 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
             contexts.append(e)
             continue
         try:
-            with timer.stage("detect"):
+            with timer.stage("context"):
                 ctx = _context(e, config)
                 texts += [c.text for c in e.claims]
                 texts += texts_to_embed(ctx)
@@ -214,16 +214,46 @@ def _analyse_chunk(stories: Sequence[Sequence[Article]], config: Config) -> Iter
     if texts:
         with timers[0].stage("embed"):
             get_embedder(config).encode(texts)
-    for e, ctx, timer in zip(extracted, contexts, timers, strict=True):
+    yield from _finish_all(extracted, contexts, timers, config)
+
+
+def _finish_all(
+    extracted: Sequence[_Extracted | Exception], contexts: Sequence[StoryContext | Exception],
+    timers: Sequence[_Timer], config: Config,
+) -> Iterator[Report | Exception]:
+    """``_finish`` for every story of a chunk, in order: in forked workers when
+    extraction used them (they inherit the chunk's parses and vectors; the reports
+    travel back), else here.  Grouping and detection are pure Python, one core each."""
+    done = _finish_in_forks(extracted, contexts, timers, config)
+    for i, (e, ctx) in enumerate(zip(extracted, contexts, strict=True)):
         if isinstance(e, Exception) or isinstance(ctx, Exception):
             yield e if isinstance(e, Exception) else ctx
-            continue
-        try:
-            report = _finish(e, config, timer, ctx=ctx)
-        except Exception as exc:  # noqa: BLE001
-            yield exc
-            continue
-        yield report
+        else:
+            yield done[i] if i in done else _finish_one(extracted[i], ctx, timers[i], config)
+
+
+def _finish_one(extracted: _Extracted, ctx: StoryContext, timer: _Timer, config: Config) -> Report | Exception:
+    try:
+        return _finish(extracted, config, timer, ctx=ctx)
+    except Exception as exc:  # noqa: BLE001 - handed to the caller, story by story
+        return exc
+
+
+def _finish_in_forks(
+    extracted: Sequence[_Extracted | Exception], contexts: Sequence[StoryContext | Exception],
+    timers: Sequence[_Timer], config: Config,
+) -> dict[int, Report | Exception]:
+    """The finished stories of a chunk by position, from forked workers; empty when the
+    chunk is too small for workers (``_workers``) and ``_finish_all`` finishes them here."""
+    todo = [i for i, (e, ctx) in enumerate(zip(extracted, contexts, strict=True))
+            if not isinstance(e, Exception) and not isinstance(ctx, Exception)]
+    n_articles = sum(len(extracted[i].articles) for i in todo)  # type: ignore[union-attr]
+    processes = _workers(n_articles, len(todo), config)
+    if processes <= 1:
+        return {}
+    results = _in_forks(lambda i: _finish_one(extracted[i], contexts[i], timers[i], config),  # type: ignore[arg-type]
+                        todo, processes, timers)
+    return dict(zip(todo, results, strict=True))  # type: ignore[arg-type]
 
 
 def _extract_one(articles: Sequence[Article], config: Config, timer: _Timer) -> _Extracted | Exception:
@@ -233,22 +263,49 @@ def _extract_one(articles: Sequence[Article], config: Config, timer: _Timer) -> 
         return exc
 
 
-# What forked extraction workers read: set just before the fork, so the children
-# inherit it (with the parse cache) instead of receiving it pickled.
-_FORKED: tuple[Sequence[Sequence[Article]], Config] | None = None
+# What forked workers run: set just before the fork, so the children inherit it (with
+# the parse cache and the vectors) instead of receiving it pickled.
+_FORKED: tuple[Callable[[int], object], Sequence[_Timer]] | None = None
 
 
-def _extract_forked(i: int) -> tuple[_Extracted | Exception, dict[str, float]]:
+def _run_forked(i: int) -> tuple[object, dict[str, float]]:
     assert _FORKED is not None
-    stories, config = _FORKED
-    timer = _Timer()
-    result = _extract_one(stories[i], config, timer)
+    work, timers = _FORKED
+    before = dict(timers[i].seconds)
+    result = work(i)
     if isinstance(result, Exception):
         try:
             pickle.dumps(result)
         except Exception:  # noqa: BLE001 - an exception that cannot travel is told in words
             result = RuntimeError(f"{type(result).__name__}: {result}")
-    return result, timer.seconds
+    return result, {k: v - before.get(k, 0.0) for k, v in timers[i].seconds.items()}
+
+
+def _in_forks(work: Callable[[int], object], items: Sequence[int], processes: int,
+              timers: Sequence[_Timer]) -> list[object]:
+    """``work(i)`` for each of ``items`` over ``processes`` forked workers, in order.
+    The seconds each item's stages took in a child (on its ``timers[i]``) are added to
+    this process's ``timers[i]``.  Only results and seconds travel back."""
+    global _FORKED
+    _FORKED = (work, timers)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            done = pool.map(_run_forked, items, chunksize=max(1, len(items) // (4 * processes)))
+    finally:
+        _FORKED = None
+    for i, (_, seconds) in zip(items, done, strict=True):
+        for stage, spent in seconds.items():
+            timers[i].seconds[stage] = timers[i].seconds.get(stage, 0.0) + spent
+    return [result for result, _ in done]
+
+
+def _workers(n_articles: int, n_stories: int, config: Config) -> int:
+    """How many forked workers share a chunk's per-story work: ``parse_processes``,
+    when the chunk is large enough (``parse_parallel_min_texts`` articles) and this
+    platform forks; else 1."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(parse_processes(n_articles, config.parse_processes, config.parse_parallel_min_texts), n_stories)
 
 
 def _extract_all(
@@ -261,23 +318,11 @@ def _extract_all(
     inherit; only the extracted claims travel back.  Reading figures, names and claims is
     pure Python, one core per process: this is what keeps the second core busy.
     """
-    global _FORKED
-    n_articles = sum(len(s) for s in stories)
-    processes = min(parse_processes(n_articles, config.parse_processes, config.parse_parallel_min_texts), len(stories))
-    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    processes = _workers(sum(len(s) for s in stories), len(stories), config)
+    if processes <= 1:
         return [_extract_one(articles, config, timer) for articles, timer in zip(stories, timers, strict=True)]
-    _FORKED = (stories, config)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            done = pool.map(_extract_forked, range(len(stories)), chunksize=max(1, len(stories) // (4 * processes)))
-    finally:
-        _FORKED = None
-    out = []
-    for (result, seconds), timer in zip(done, timers, strict=True):
-        for stage, spent in seconds.items():
-            timer.seconds[stage] = timer.seconds.get(stage, 0.0) + spent
-        out.append(result)
-    return out
+    return _in_forks(  # type: ignore[return-value]
+        lambda i: _extract_one(stories[i], config, timers[i]), range(len(stories)), processes, timers)
 
 
 @dataclass(frozen=True)
@@ -408,7 +453,7 @@ def _finish(
     given, is the story's context built ahead (its detectors' texts already embedded)."""
     articles, claims, entities = extracted.articles, extracted.claims, extracted.entities
     if ctx is None:
-        with timer.stage("detect"):
+        with timer.stage("context"):
             ctx = _context(extracted, config, trace)
     with timer.stage("embed"):
         embedder = get_embedder(config)

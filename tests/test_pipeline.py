@@ -169,6 +169,40 @@ def test_forked_extraction_gives_the_same_reports_and_hands_back_failures(fixtur
     assert forked[0].timings["claims"] > 0  # the workers' stage timings come back
 
 
+def test_forked_grouping_and_detection_give_the_same_reports_and_hand_back_failures(fixtures_dir, monkeypatch,
+                                                                                      tmp_path):
+    """After the chunk's one embedding call, stories are grouped and checked in forked
+    workers, which inherit the parses and vectors: the reports are those of one process,
+    in order, and a story whose detection fails is handed back as its exception."""
+    import os
+
+    from claimcheck import pipeline
+    from claimcheck.ingest import load_articles
+
+    finish = pipeline._finish
+
+    def noting_the_process(extracted, config, timer, trace=None, ctx=None):
+        (tmp_path / str(os.getpid())).touch()
+        if any(a.id == "quiet" for a in extracted.articles):
+            raise ValueError("cannot group")
+        return finish(extracted, config, timer, trace, ctx)
+
+    monkeypatch.setattr(pipeline, "_finish", noting_the_process)
+    stories = [
+        load_articles([fixtures_dir / "plant_closure"]).articles,
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="quiet", text=B)],
+        [claimcheck.Article(id="ledger", text=A), claimcheck.Article(id="herald", text=B)],
+        load_articles([fixtures_dir / "mayoral_race"]).articles,
+    ]
+    serial = list(pipeline.analyse_many(stories, claimcheck.Config(parse_processes=1)))
+    assert {p.name for p in tmp_path.iterdir()} == {str(os.getpid())}
+    forked = list(pipeline.analyse_many(stories, claimcheck.Config(parse_processes=2, parse_parallel_min_texts=0)))
+    assert len({p.name for p in tmp_path.iterdir()} - {str(os.getpid())}) >= 1  # workers finished stories
+    assert isinstance(forked[1], ValueError) and str(forked[1]) == "cannot group"
+    assert [_ids(r) for i, r in enumerate(forked) if i != 1] == [_ids(r) for i, r in enumerate(serial) if i != 1]
+    assert forked[2].discrepancies and forked[0].timings["align"] > 0  # the workers' timings come back
+
+
 def test_evidence_from_jsonl_names_the_file_and_the_record(tmp_path):
     import json
 
