@@ -7,7 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimcheck.config import Config
-from claimcheck.token_rules import _OTHER, TableAttributeRuler, replace_attribute_ruler
+from claimcheck.token_rules import (
+    _OTHER,
+    TableAttributeRuler,
+    TableLemmatizer,
+    replace_attribute_ruler,
+    replace_lemmatizer,
+)
 
 
 def _tokens(doc) -> list[tuple]:
@@ -26,17 +32,18 @@ def pipelines():
 
 
 def test_the_projects_pipeline_looks_its_rules_up_in_a_table(pipelines):
-    from spacy.pipeline import AttributeRuler
+    from spacy.pipeline import AttributeRuler, Lemmatizer
 
     shipped, ours = pipelines
     assert any(isinstance(p, AttributeRuler) for _, p in shipped.pipeline)
-    assert not any(isinstance(p, AttributeRuler) for _, p in ours.pipeline)
+    assert not any(isinstance(p, AttributeRuler | Lemmatizer) for _, p in ours.pipeline)
+    lemmatizer = next(p for _, p in ours.pipeline if isinstance(p, TableLemmatizer))
     table = next(p for _, p in ours.pipeline if isinstance(p, TableAttributeRuler))
     # every rule of the small English pipeline is one the table reads
     assert table._matcher_rules == 0 and table._runs and table._single
     # it sits where the ruler sat: after the parser, before the lemmatiser that reads its output
     names = ours.pipe_names
-    assert names.index("parser") < names.index(table.name) < names.index("lemmatizer")
+    assert names.index("parser") < names.index(table.name) < names.index(lemmatizer.name) < names.index("ner")
 
 
 @pytest.mark.parametrize(
@@ -158,3 +165,29 @@ def test_a_pipeline_without_an_attribute_ruler_is_left_alone():
 
     nlp = spacy.blank("en")
     assert replace_attribute_ruler(nlp) is False and nlp.pipe_names == []
+
+
+# ---------------------------------------------------------------- the lemmatiser's table
+
+
+def test_the_lemmatiser_is_asked_once_per_form_part_of_speech_and_morphology(pipelines, monkeypatch):
+    shipped, ours = pipelines
+    table = next(p for _, p in ours.pipeline if isinstance(p, TableLemmatizer))
+    table._table.clear()
+    asked = []
+    lemmatize = table.lemmatizer.lemmatize
+    monkeypatch.setattr(table.lemmatizer, "lemmatize", lambda token: asked.append(token.text) or lemmatize(token))
+    text = "The council voted. The council votes again, and the councils voted twice; it didn't vote."
+    assert _tokens(ours(text)) == _tokens(shipped(text))
+    # each (form, part of speech, morphology) once: "council" and "voted" repeat, "n't"
+    # took its lemma ("not") from the attribute ruler and was not asked at all
+    assert sorted(asked) == sorted(set(asked)) and asked.count("council") == 1 and "n't" not in asked
+    assert {"councils", "votes", "vote"} <= set(asked)
+
+
+def test_a_lemmatiser_that_does_not_work_by_rule_is_left_alone():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert replace_lemmatizer(nlp) is False and nlp.pipe_names == ["lemmatizer"]
