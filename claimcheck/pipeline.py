@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import multiprocessing
 import os
-import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,6 +21,7 @@ from claimcheck.config import Config
 from claimcheck.detect import StoryContext, find_discrepancies, texts_to_embed
 from claimcheck.embed import Embedder
 from claimcheck.figures import Figure, read_figures
+from claimcheck.forks import fork_map, fork_workers, travelling
 from claimcheck.entities import (
     extract_mentions,
     fold_name,
@@ -42,7 +41,7 @@ from claimcheck.models import (
     EntityMention,
     Report,
 )
-from claimcheck.nlp import parse_articles, parse_processes
+from claimcheck.nlp import parse_articles
 from claimcheck.quantities import parse_quantities
 from claimcheck.trace import DetectionTrace
 
@@ -244,11 +243,11 @@ def _finish_in_forks(
     timers: Sequence[_Timer], config: Config,
 ) -> dict[int, Report | Exception]:
     """The finished stories of a chunk by position, from forked workers; empty when the
-    chunk is too small for workers (``_workers``) and ``_finish_all`` finishes them here."""
+    chunk is too small for workers (``forks.fork_workers``) and ``_finish_all`` finishes them here."""
     todo = [i for i, (e, ctx) in enumerate(zip(extracted, contexts, strict=True))
             if not isinstance(e, Exception) and not isinstance(ctx, Exception)]
     n_articles = sum(len(extracted[i].articles) for i in todo)  # type: ignore[union-attr]
-    processes = _workers(n_articles, len(todo), config)
+    processes = fork_workers(n_articles, len(todo), config)
     if processes <= 1:
         return {}
     results = _in_forks(lambda i: _finish_one(extracted[i], contexts[i], timers[i], config),  # type: ignore[arg-type]
@@ -263,49 +262,22 @@ def _extract_one(articles: Sequence[Article], config: Config, timer: _Timer) -> 
         return exc
 
 
-# What forked workers run: set just before the fork, so the children inherit it (with
-# the parse cache and the vectors) instead of receiving it pickled.
-_FORKED: tuple[Callable[[int], object], Sequence[_Timer]] | None = None
-
-
-def _run_forked(i: int) -> tuple[object, dict[str, float]]:
-    assert _FORKED is not None
-    work, timers = _FORKED
-    before = dict(timers[i].seconds)
-    result = work(i)
-    if isinstance(result, Exception):
-        try:
-            pickle.dumps(result)
-        except Exception:  # noqa: BLE001 - an exception that cannot travel is told in words
-            result = RuntimeError(f"{type(result).__name__}: {result}")
-    return result, {k: v - before.get(k, 0.0) for k, v in timers[i].seconds.items()}
-
-
 def _in_forks(work: Callable[[int], object], items: Sequence[int], processes: int,
               timers: Sequence[_Timer]) -> list[object]:
     """``work(i)`` for each of ``items`` over ``processes`` forked workers, in order.
     The seconds each item's stages took in a child (on its ``timers[i]``) are added to
     this process's ``timers[i]``.  Only results and seconds travel back."""
-    global _FORKED
-    _FORKED = (work, timers)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            done = pool.map(_run_forked, items, chunksize=max(1, len(items) // (4 * processes)))
-    finally:
-        _FORKED = None
+
+    def timed(i: int) -> tuple[object, dict[str, float]]:
+        before = dict(timers[i].seconds)
+        result = travelling(work(i))
+        return result, {k: v - before.get(k, 0.0) for k, v in timers[i].seconds.items()}
+
+    done = fork_map(timed, items, processes)
     for i, (_, seconds) in zip(items, done, strict=True):
         for stage, spent in seconds.items():
             timers[i].seconds[stage] = timers[i].seconds.get(stage, 0.0) + spent
     return [result for result, _ in done]
-
-
-def _workers(n_articles: int, n_stories: int, config: Config) -> int:
-    """How many forked workers share a chunk's per-story work: ``parse_processes``,
-    when the chunk is large enough (``parse_parallel_min_texts`` articles) and this
-    platform forks; else 1."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(parse_processes(n_articles, config.parse_processes, config.parse_parallel_min_texts), n_stories)
 
 
 def _extract_all(
@@ -318,7 +290,7 @@ def _extract_all(
     inherit; only the extracted claims travel back.  Reading figures, names and claims is
     pure Python, one core per process: this is what keeps the second core busy.
     """
-    processes = _workers(sum(len(s) for s in stories), len(stories), config)
+    processes = fork_workers(sum(len(s) for s in stories), len(stories), config)
     if processes <= 1:
         return [_extract_one(articles, config, timer) for articles, timer in zip(stories, timers, strict=True)]
     return _in_forks(  # type: ignore[return-value]

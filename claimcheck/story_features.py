@@ -16,7 +16,7 @@ import numpy as np
 
 from claimcheck.config import Config
 from claimcheck.errors import ClaimcheckError
-from claimcheck.models import Article
+from claimcheck.models import Article, EntityMention
 
 __all__ = ["ArticleFeatures", "article_features", "articles_features", "features_each"]
 
@@ -38,8 +38,8 @@ def article_features(article: Article, config: Config) -> ArticleFeatures:
 
 def articles_features(articles: Sequence[Article], config: Config) -> list[ArticleFeatures]:
     """``article_features`` for many articles: parsed in one batch (over several
-    processes when it pays) and every lead embedded in one model call."""
-    from claimcheck.entities import extract_mentions, fold_name, link_entities
+    processes when it pays), every lead embedded in one model call, and the names read
+    in forked workers when there are enough articles (``forks.fork_workers``)."""
     from claimcheck.nlp import parse_articles
     from claimcheck.pipeline import get_embedder
 
@@ -51,23 +51,49 @@ def articles_features(articles: Sequence[Article], config: Config) -> list[Artic
     sentences = [[s.text.strip() for s in doc.sents if s.text.strip()] for doc in docs]
     leads = [ss[: max(1, config.story_lead_sentences)] or [body.strip()[:1000]] for ss, body in zip(sentences, bodies, strict=True)]
     vectors = get_embedder(config).encode([s for lead in leads for s in lead])
+    names = _names_each(articles, docs, config)
 
     out = []
     at = 0
-    for article, doc, ss, lead in zip(articles, docs, sentences, leads, strict=True):
+    for article, ss, lead, found in zip(articles, sentences, leads, names, strict=True):
         vector = vectors[at : at + len(lead)].mean(axis=0)
         at += len(lead)
         vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
-        mentions = extract_mentions(doc, offset=article.body_start)
-        entities, links = link_entities({article.id: mentions}, token_similarity=config.name_token_similarity)
-        per_entity = Counter(links.values())
-        names: Counter[str] = Counter()
-        for entity in entities:
-            if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
-                names[name] += per_entity.get(entity.id, 0) or 1
         title = article.title or (ss[0] if ss else article.id)
-        out.append(ArticleFeatures(vector=vector, entities=dict(names), title=_shorten(title, 120)))
+        out.append(ArticleFeatures(vector=vector, entities=found, title=_shorten(title, 120)))
     return out
+
+
+def _names_each(articles: Sequence[Article], docs: Sequence, config: Config) -> list[dict[str, int]]:
+    """Each article's people and organisations (folded name -> mentions).  In forked
+    workers for many articles: the mentions they read come back and are kept on the
+    Docs, which analysing the story reads again."""
+    from claimcheck.entities import extract_mentions, keep_mentions
+    from claimcheck.forks import fork_map, fork_workers
+
+    def read(i: int) -> tuple[tuple[EntityMention, ...], dict[str, int]]:
+        mentions = extract_mentions(docs[i], offset=articles[i].body_start)
+        return tuple(mentions), _names(articles[i].id, mentions, config)
+
+    processes = fork_workers(len(articles), len(articles), config)
+    if processes <= 1:
+        return [read(i)[1] for i in range(len(articles))]
+    done = fork_map(read, range(len(articles)), processes)
+    for article, doc, (mentions, _) in zip(articles, docs, done, strict=True):
+        keep_mentions(doc, mentions, offset=article.body_start)
+    return [names for _, names in done]
+
+
+def _names(article_id: str, mentions: Sequence[EntityMention], config: Config) -> dict[str, int]:
+    from claimcheck.entities import fold_name, link_entities
+
+    entities, links = link_entities({article_id: mentions}, token_similarity=config.name_token_similarity)
+    per_entity = Counter(links.values())
+    names: Counter[str] = Counter()
+    for entity in entities:
+        if entity.label in ("PERSON", "ORG") and (name := fold_name(entity.name)):
+            names[name] += per_entity.get(entity.id, 0) or 1
+    return dict(names)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -11,7 +11,7 @@ One module per job:
 """
 
 from claimcheck.entities.linking import is_person_description, link_entities, resolve_description
-from claimcheck.entities.mentions import NameWord, extract_mentions, name_runs
+from claimcheck.entities.mentions import NameWord, extract_mentions, keep_mentions, name_runs
 from claimcheck.entities.names import (
     NameRelation,
     SlipRules,
@@ -31,6 +31,7 @@ __all__ = [
     "SlipRules",
     "compare_names",
     "extract_mentions",
+    "keep_mentions",
     "fold_name",
     "is_person_description",
     "link_entities",

@@ -442,6 +442,12 @@ def extract_mentions(doc, *, offset: int = 0) -> list[EntityMention]:
     return list(doc.user_data[key])
 
 
+def keep_mentions(doc, mentions: Sequence[EntityMention], *, offset: int = 0) -> None:
+    """Keep on ``doc`` the mentions ``extract_mentions(doc, offset=offset)`` gave in
+    another process (a forked worker), so this process reads them from it too."""
+    doc.user_data["claimcheck.mentions", offset] = tuple(mentions)
+
+
 def _extract_mentions(doc, offset: int) -> list[EntityMention]:
     words, token_word = words_of(doc)
     doc_text = text_of(doc)  # spaCy rebuilds doc.text on every access
