@@ -136,14 +136,19 @@ class _TorchEncoder:
         self.model = model
         self.max_length = model.max_seq_length
 
-    def lengths(self, texts: Sequence[str]) -> list[int]:
+    def tokenize(self, texts: Sequence[str]) -> list[tuple[str, int]]:
+        """Each text with its token count (what ``encode`` takes)."""
         ids = self.model.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
-        return [len(i) for i in ids]
+        return [(t, len(i)) for t, i in zip(texts, ids, strict=True)]
 
-    def encode(self, texts: list[str], length: int) -> np.ndarray:
+    @staticmethod
+    def token_count(tokenized: tuple[str, int]) -> int:
+        return tokenized[1]
+
+    def encode(self, tokenized: list[tuple[str, int]], length: int) -> np.ndarray:
         return self.model.encode(
-            texts,
-            batch_size=len(texts),
+            [text for text, _ in tokenized],
+            batch_size=len(tokenized),
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
@@ -181,17 +186,19 @@ class _OnnxEncoder:
                 str(_exported(folder, identity)), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
 
-    def _ids(self, texts: Sequence[str]) -> list[list[int]]:
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's token ids (what ``encode`` takes), read once."""
         texts = [t.lower() for t in texts] if self.lower else list(texts)
         return [e.ids for e in self.tokenizer.encode_batch(texts)]
 
-    def lengths(self, texts: Sequence[str]) -> list[int]:
-        return [len(i) for i in self._ids(texts)]
+    @staticmethod
+    def token_count(tokenized: list[int]) -> int:
+        return len(tokenized)
 
-    def encode(self, texts: list[str], length: int) -> np.ndarray:
-        ids = np.zeros((len(texts), length), dtype=np.int64)  # padded with id 0, masked out
+    def encode(self, tokenized: list[list[int]], length: int) -> np.ndarray:
+        ids = np.zeros((len(tokenized), length), dtype=np.int64)  # padded with id 0, masked out
         mask = np.zeros_like(ids)
-        for row, found in enumerate(self._ids(texts)):
+        for row, found in enumerate(tokenized):
             ids[row, : len(found)] = found
             mask[row, : len(found)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
@@ -392,15 +399,17 @@ class Embedder:
         other texts (see the module's docstring)."""
         model = self.model
         limit = model.max_length
+        tokenized = model.tokenize(texts)
         by_length: dict[int, list[int]] = defaultdict(list)
-        for i, n in enumerate(model.lengths(texts)):
+        for i, tokens in enumerate(tokenized):
+            n = model.token_count(tokens)
             by_length[min(limit, -(-n // LENGTH_STEP) * LENGTH_STEP)].append(i)
         vectors: dict[int, np.ndarray] = {}
         size = max(2, self.config.embedding_batch_size)
         for length, rows in by_length.items():
             for start in range(0, len(rows), size):
                 part = rows[start : start + size]
-                batch = [texts[i] for i in part]
+                batch = [tokenized[i] for i in part]
                 if len(batch) == 1:  # a batch of one takes another path in torch: pair it with itself
                     batch.append(batch[0])
                 vectors.update(zip(part, model.encode(batch, length)))

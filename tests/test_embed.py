@@ -95,7 +95,8 @@ def test_the_onnx_and_torch_backends_give_the_same_vectors():
     onnx = Embedder(Config(use_cache=False, embedding_backend="onnx"))
     torch = Embedder(Config(use_cache=False, embedding_backend="torch"))
     assert (onnx.backend, torch.backend) == ("onnx", "torch")
-    assert onnx.model.lengths(_VARIED) == torch.model.lengths(_VARIED)  # one tokenizer, one truncation
+    counts = [[m.token_count(t) for t in m.tokenize(_VARIED)] for m in (onnx.model, torch.model)]
+    assert counts[0] == counts[1]  # one tokenizer, one truncation
     a, b = onnx.encode(_VARIED), torch.encode(_VARIED)
     assert np.abs(a - b).max() < 1e-5
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
@@ -104,10 +105,10 @@ def test_the_onnx_and_torch_backends_give_the_same_vectors():
 def test_the_onnx_backend_reads_the_mask_of_a_padded_row():
     model = Embedder(Config(use_cache=False, embedding_backend="onnx")).model
     short, long_ = "The mill closed on Friday.", "Wheat prices rose sharply in March after a long drought in the south."
-    n = model.lengths([short, long_])
-    assert n[0] < n[1]
-    alone = model.encode([short, short], n[0])[0]
-    padded = model.encode([short, long_], n[1])[0]
+    a, b = model.tokenize([short, long_])
+    assert len(a) < len(b)
+    alone = model.encode([a, a], len(a))[0]
+    padded = model.encode([a, b], len(b))[0]
     assert np.abs(alone - padded).max() < 1e-6
 
 
@@ -123,7 +124,8 @@ def test_the_model_is_exported_once_per_machine_and_never_left_half_written(tmp_
     assert embed._exported(folder, identity) == path and path.stat().st_mtime_ns == stamp
     path.write_bytes(b"not a model")  # damaged: loaded again after a fresh export
     encoder = embed._OnnxEncoder(folder, identity)
-    assert encoder.encode(["one claim", "one claim"], encoder.lengths(["one claim"])[0]).shape == (2, 384)
+    tokens = encoder.tokenize(["one claim"])[0]
+    assert encoder.encode([tokens, tokens], len(tokens)).shape == (2, 384)
 
 
 def test_a_model_that_is_not_mean_pooled_runs_on_torch(tmp_path, monkeypatch):
