@@ -91,7 +91,8 @@ class Config:
     # article to file it under a story and analyses the story later from the same parse
     parse_cache_docs: Positive = 2000
     # worker processes for large batches (0: one per core): spaCy parses in them, and
-    # many stories' figures, names and claims are read in forked ones; batches of fewer
+    # forked ones read new articles' names for assignment, read stories' figures, names
+    # and claims, and group and check the stories (claimcheck/forks.py); batches of fewer
     # than ``parse_parallel_min_texts`` articles stay in this process, where starting
     # workers would cost more than it saves
     parse_processes: Count = 0
