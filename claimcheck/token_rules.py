@@ -89,7 +89,26 @@ def _token_tests(pattern: list[dict], strings) -> list[list[tuple[int, Test]]] |
     return tokens or None
 
 
-class TableAttributeRuler:
+class _Component:
+    """A pipeline component that reads one Doc at a time (a subclass's ``__call__``)."""
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)  # type: ignore[operator]
+
+
+def _put_in_place(nlp, name: str, factory: str, make) -> None:
+    """Replace the pipeline's component ``name`` by what ``make(nlp, name, replaced)``
+    builds from it, registered as ``factory`` and named ``<name>_table``."""
+    from spacy.language import Language
+
+    if not Language.has_factory(factory):
+        Language.factory(factory, func=make)
+    nlp.add_pipe(factory, name=f"{name}_table", after=name, config={"replaced": name})
+    nlp.remove_pipe(name)
+
+
+class TableAttributeRuler(_Component):
     """Does to a Doc what ``ruler`` (a spaCy ``AttributeRuler``) does, faster."""
 
     def __init__(self, ruler, name: str | None = None):
@@ -210,34 +229,23 @@ class TableAttributeRuler:
                 extra.setdefault(at, []).append(rule_id)
         return extra
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
-
-_FACTORY = "claimcheck_table_attribute_ruler"
-
-
-def _make(nlp, name: str, ruler: str):
-    return TableAttributeRuler(nlp.get_pipe(ruler), name)
+def _make_ruler(nlp, name: str, replaced: str):
+    return TableAttributeRuler(nlp.get_pipe(replaced), name)
 
 
 def replace_attribute_ruler(nlp, name: str = "attribute_ruler") -> bool:
     """Put a ``TableAttributeRuler`` in the place of the pipeline's attribute ruler
     ``name`` (which is removed); False, and nothing changed, when there is none."""
-    from spacy.language import Language
     from spacy.pipeline import AttributeRuler
 
     if name not in nlp.pipe_names or not isinstance(nlp.get_pipe(name), AttributeRuler):
         return False
-    if not Language.has_factory(_FACTORY):
-        Language.factory(_FACTORY, func=_make)
-    nlp.add_pipe(_FACTORY, name=f"{name}_table", after=name, config={"ruler": name})
-    nlp.remove_pipe(name)
+    _put_in_place(nlp, name, "claimcheck_table_attribute_ruler", _make_ruler)
     return True
 
 
-class TableLemmatizer:
+class TableLemmatizer(_Component):
     """Does to a Doc what ``lemmatizer`` (spaCy's rule ``Lemmatizer``) does, asking it
     once per (form, part of speech, morphology)."""
 
@@ -274,16 +282,9 @@ class TableLemmatizer:
         except Exception as exc:  # noqa: BLE001 - spaCy's component hands errors to its handler
             return lemmatizer.get_error_handler()(self.name, self, [doc], exc)
 
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
-
-_LEMMA_FACTORY = "claimcheck_table_lemmatizer"
-
-
-def _make_lemmatizer(nlp, name: str, lemmatizer: str):
-    return TableLemmatizer(nlp.get_pipe(lemmatizer), name)
+def _make_lemmatizer(nlp, name: str, replaced: str):
+    return TableLemmatizer(nlp.get_pipe(replaced), name)
 
 
 def _rule_lemmatizer(component) -> bool:
@@ -301,12 +302,7 @@ def _rule_lemmatizer(component) -> bool:
 def replace_lemmatizer(nlp, name: str = "lemmatizer") -> bool:
     """Put a ``TableLemmatizer`` in the place of the pipeline's rule lemmatiser ``name``
     (which it keeps, to ask); False, and nothing changed, when there is none."""
-    from spacy.language import Language
-
     if name not in nlp.pipe_names or not _rule_lemmatizer(nlp.get_pipe(name)):
         return False
-    if not Language.has_factory(_LEMMA_FACTORY):
-        Language.factory(_LEMMA_FACTORY, func=_make_lemmatizer)
-    nlp.add_pipe(_LEMMA_FACTORY, name=f"{name}_table", after=name, config={"lemmatizer": name})
-    nlp.remove_pipe(name)
+    _put_in_place(nlp, name, "claimcheck_table_lemmatizer", _make_lemmatizer)
     return True
