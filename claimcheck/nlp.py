@@ -21,7 +21,7 @@ import re
 import sys
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
 
 from claimcheck.config import Config
 from claimcheck.errors import ModelLoadError
@@ -325,3 +325,24 @@ def tokens_between(doc, start: int, end: int) -> list:
     first = bisect.bisect_right(t_end, start)  # first token ending after start
     last = bisect.bisect_left(t_start, end)  # first token starting at or after end
     return [doc[i] for i in range(first, last)]
+
+
+def tokens_spelt(doc, words: AbstractSet[str], *, lower: bool = True, lemma: bool = True) -> list[int]:
+    """Indices, in order, of the tokens whose lower-case form (``lower``) or lower-cased
+    lemma (``lemma``) is one of ``words``: what ``t.lower_ in words or t.lemma_.lower()
+    in words`` picks, read from the parse's arrays, each distinct string once, with no
+    Token object made.  Readers that look for a few words in every token of a story
+    start from these."""
+    import numpy
+    from spacy.attrs import LEMMA, LOWER
+
+    array = doc.to_array([LOWER, LEMMA])
+    if not len(array):
+        return []
+    strings = doc.vocab.strings
+    picked = numpy.zeros(len(array), dtype=bool)
+    for column, on, read in ((0, lower, str), (1, lemma, str.lower)):
+        if on:
+            keys = [h for h in numpy.unique(array[:, column]).tolist() if read(strings[h]) in words]
+            picked |= numpy.isin(array[:, column], numpy.array(keys, dtype=array.dtype))
+    return numpy.flatnonzero(picked).tolist()

@@ -187,3 +187,32 @@ def test_a_parses_lookups_are_kept_while_it_lives_and_freed_with_it(nlp):
     del docs, first
     gc.collect()
     assert len(nlp_module._LOOKUPS) <= before - 150
+
+
+@pytest.mark.parametrize(("lower", "lemma"), [(True, True), (True, False), (False, True)])
+def test_tokens_spelt_picks_what_the_token_objects_would(lower, lemma):
+    from claimcheck.nlp import load_spacy, tokens_spelt
+
+    doc = load_spacy(Config().spacy_model)(
+        "The council Approved the plan; the mayor approves it, and the Senate rejected "
+        "the Northern route.\n\nVoters were approving, then rejecting, the north-eastern bypass.")
+    words = frozenset({"approve", "approved", "reject", "north", "northern", "senate"})
+    expected = [t.i for t in doc if (lower and t.lower_ in words) or (lemma and t.lemma_.lower() in words)]
+    assert tokens_spelt(doc, words, lower=lower, lemma=lemma) == expected
+    assert expected  # the sentence holds such words under every setting
+    assert tokens_spelt(doc, frozenset()) == [] and tokens_spelt(load_spacy(Config().spacy_model)(""), words) == []
+
+
+_SPELT_TEXT = ("Ministers Approved the Budget on Monday; the Senate rejects it, rejecting "
+               "North-Eastern routes and the mayors' pleas.\n\nIt wasn't approved.")
+
+
+@given(st.sets(st.sampled_from(sorted({w for t in _SPELT_TEXT.replace("\n", " ").split()
+                                       for w in (t.lower().strip(".;,"), t.strip(".;,"))}
+                                      | {"approve", "reject", "minister", "plea", "be", "not"}))))
+def test_tokens_spelt_agrees_with_the_tokens_for_any_words(words):
+    from claimcheck.nlp import load_spacy, tokens_spelt
+
+    doc = load_spacy(Config().spacy_model)(_SPELT_TEXT)
+    expected = [t.i for t in doc if t.lower_ in words or t.lemma_.lower() in words]
+    assert tokens_spelt(doc, frozenset(words)) == expected

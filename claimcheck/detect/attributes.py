@@ -43,9 +43,10 @@ from rapidfuzz import fuzz
 
 from claimcheck.detect.context import StoryContext, paired_contexts, paired_readings, stable_id
 from claimcheck.detect.registry import register_detector
-from claimcheck.detect.values import ExclusiveSet, match_exclusive
+from claimcheck.detect.values import ExclusiveSet, first_words, match_exclusive
 from claimcheck.entities import fold_name
 from claimcheck.models import Claim, Discrepancy, DiscrepancyKind, Severity, Span
+from claimcheck.nlp import tokens_spelt
 
 NAME = "attributes"
 
@@ -189,15 +190,15 @@ def read_attributes(ctx: StoryContext) -> list[Attribute]:
         figures = [Span(q.start, q.end) for c in ctx.claims_by_article.get(article_id, ()) for q in c.quantities]
         units = {(q.start, q.end): q for c in ctx.claims_by_article.get(article_id, ()) for q in c.quantities}
         mentions = list(ctx.mentions.get(article_id, ()))
-        tokens = list(doc)
-        i = 0
-        while i < len(tokens):
-            match = match_exclusive(tokens, i)
-            if match is None:
-                i += 1
+        after = 0  # a match's words are not read again
+        for i in tokens_spelt(doc, first_words()):  # only these can start a value
+            if i < after:
                 continue
-            words = tokens[i : i + match.length]
-            i += match.length
+            match = match_exclusive(doc, i)
+            if match is None:
+                continue
+            words = list(doc[i : i + match.length])
+            after = i + match.length
             if match.set.attach == "none" or " ".join(t.lower_ for t in words) in match.set.loose:
                 continue
             attribute = _read_one(ctx, article_id, offset, words, match, figures, units, mentions)

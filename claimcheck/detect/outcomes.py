@@ -37,6 +37,7 @@ from claimcheck.figures import WEEKDAYS, weekday_day
 from claimcheck.models import (
     Claim, Discrepancy, DiscrepancyKind, Modality, QuantityKind, Severity, Span, SpeakerKind,
 )
+from claimcheck.nlp import tokens_spelt
 
 NAME = "outcomes"
 
@@ -224,7 +225,8 @@ def read_outcomes(ctx: StoryContext) -> list[Outcome]:
         if found is None:
             continue
         doc, offset = found
-        for t in doc:
+        for i in tokens_spelt(doc, _firsts(), lower=False):  # only these can be outcome words
+            t = doc[i]
             word = _word_of(t)
             if word is None:
                 continue

@@ -88,6 +88,12 @@ def exclusive_set(name: str) -> ExclusiveSet:
     return _sets()[name]
 
 
+def first_words() -> frozenset[str]:
+    """The words a value can start with (as ``match_exclusive`` reads a token: its
+    lower-case form, or its lemma lower-cased)."""
+    return _token_forms()[2]
+
+
 def match_exclusive(tokens: Sequence[Any], i: int) -> ExclusiveMatch | None:
     """The longest value that the tokens from ``tokens[i]`` spell, if any.
 
